@@ -1,0 +1,1 @@
+"""Registry domain: identifiers and (later) registry records, free of any UI code."""
