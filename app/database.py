@@ -1,0 +1,83 @@
+"""Opening the product's database: engine, migrations, session factory — one object the app passes around."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import database_url, make_engine, make_session_factory
+from db.migrate import DatabaseVersionError, upgrade_to_head
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Database", "DatabaseOpenError", "DatabaseVersionError", "open_database"]
+
+
+class DatabaseOpenError(Exception):
+    """The file is not a usable database; message_zh says why, for the user."""
+
+    def __init__(self, message_zh: str) -> None:
+        super().__init__(message_zh)
+        self.message_zh = message_zh
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open, migrated database."""
+
+    location: str  # file path or URL as given
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def url(self) -> str:
+        return database_url(self.location)
+
+    @property
+    def path(self) -> Path | None:
+        """The file, for SQLite; None for a server database."""
+        if self.engine.dialect.name != "sqlite":
+            return None
+        return Path(self.engine.url.database or "")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(location: str | Path, *, create: bool = True) -> Database:
+    """Open (and if needed create and migrate) the database at a path or URL.
+
+    Raises DatabaseOpenError for a missing file when create is False or for a file that is not SQLite,
+    and DatabaseVersionError for a database from a newer version of the app.
+    """
+    loc = str(location)
+    if "://" not in loc:
+        path = Path(loc).expanduser()
+        if not path.exists():
+            if not create:
+                raise DatabaseOpenError(f"数据库文件不存在：{path}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif path.is_dir():
+            raise DatabaseOpenError(f"指定的数据库路径是一个文件夹：{path}")
+        else:
+            with path.open("rb") as fh:
+                header = fh.read(16)
+            if header and header != b"SQLite format 3\x00":
+                raise DatabaseOpenError(f"该文件不是本程序的数据库（不是 SQLite 文件）：{path}")
+    engine = make_engine(loc)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        if upgrade_to_head(engine):
+            log.info("database %s migrated to the newest schema", loc)
+    except DatabaseVersionError:
+        engine.dispose()
+        raise
+    except Exception as exc:
+        engine.dispose()
+        raise DatabaseOpenError(f"无法打开数据库 {loc}：{exc}") from exc
+    return Database(location=loc, engine=engine, sessions=make_session_factory(engine))
