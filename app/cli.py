@@ -1,0 +1,132 @@
+"""Command line: `python -m app` starts the GUI; `python -m app <command>` runs a command (DESIGN.md).
+
+Heavy modules are imported inside the command that needs them, so `--help` and the GUI start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import __version__
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _db_location(args: argparse.Namespace) -> str:
+    if args.db:
+        return str(args.db)
+    from app.paths import default_db_path
+
+    return str(default_db_path())
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+def _fail(text: str, code: int = 2) -> int:
+    print(text, file=sys.stderr, flush=True)
+    return code
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from ui.application import run_gui
+
+    return run_gui(_db_location(args), new_database_demo=not args.empty)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import time
+
+    from app.database import DatabaseOpenError, DatabaseVersionError, open_database
+    from app.demo import build_demo
+    from app.demo.generate import DemoError
+    from db.engine import transaction
+
+    if args.entities < 0:
+        return _fail("错误：--entities 不能为负数。")
+    started = time.perf_counter()
+    try:
+        database = open_database(_db_location(args))
+    except (DatabaseOpenError, DatabaseVersionError) as exc:
+        return _fail(f"错误：{exc.message_zh}")
+    last = [-1]
+
+    def progress(stage: str, fraction: float) -> None:
+        percent = int(fraction * 100)
+        if percent // 10 != last[0] // 10:
+            last[0] = percent
+            _say(f"  {percent:3d}%  {stage}")
+
+    try:
+        with transaction(database.sessions) as session:
+            summary = build_demo(session, entities=args.entities, year=args.year, progress=progress)
+    except DemoError as exc:
+        return _fail(f"错误：{exc.message_zh}", 1)
+    finally:
+        database.close()
+    _say(
+        f"已生成演示县：{summary.departments} 个部门，{summary.entities} 个检查对象，"
+        f"{summary.inspectors} 名执法检查人员，{summary.items} 个抽查事项，{summary.plan_rows} 条年度计划。"
+        f"用时 {time.perf_counter() - started:.1f} 秒。数据库：{database.location}"
+    )
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from app.draw.cli import cmd_verify as verify
+
+    return verify(str(args.record))
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from app.draw.cli import cmd_selftest as selftest
+
+    return selftest()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line. Every command accepts --db."""
+    db_help = "使用指定的数据库文件（默认：用户数据目录中的数据库）"
+    # Subcommands must not reset a --db given before the command name, hence SUPPRESS there.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+
+    parser = argparse.ArgumentParser(
+        prog="python -m app",
+        description="双随机、一公开 县级工作平台。不带命令时启动图形界面。",
+    )
+    parser.add_argument("--db", metavar="PATH", default=None, help=db_help)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--empty", action="store_true", help="新数据库不生成演示数据（图形界面）")
+    parser.set_defaults(handler=cmd_gui)
+    sub = parser.add_subparsers(title="命令", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", parents=[common], help="生成演示县数据（写入空数据库）")
+    demo.add_argument("--entities", type=int, default=20_000, metavar="N", help="检查对象数量（默认 20000）")
+    demo.add_argument("--year", type=int, default=None, help="计划年度（默认今年）")
+    demo.set_defaults(handler=cmd_demo)
+
+    verify = sub.add_parser(
+        "verify", parents=[common], help="验证 SJDRAW-1 抽取记录（退出码 0 通过 / 1 不通过 / 2 无法读取）"
+    )
+    verify.add_argument("record", type=Path, metavar="RECORD.json")
+    verify.set_defaults(handler=cmd_verify)
+
+    selftest = sub.add_parser("selftest", parents=[common], help="运行 RFC 3797 与 SJDRAW-1 标准向量自检")
+    selftest.set_defaults(handler=cmd_selftest)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `python -m app`. Returns the process exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad arguments and 0 on --help
+        return int(exc.code or 0)
+    handler: Handler = args.handler
+    return handler(args)
