@@ -1,0 +1,72 @@
+"""Migrations from an empty file, the schema they produce, and refusal of unusable databases."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+import db.models  # noqa: F401
+from app.database import DatabaseOpenError, open_database
+from db.base import Base
+from db.migrate import DatabaseVersionError, current_revision, head_revision
+
+
+def test_empty_file_is_migrated_to_head_and_matches_the_models(tmp_path: Path) -> None:
+    database = open_database(tmp_path / "new.db")
+    try:
+        assert current_revision(database.engine) == head_revision()
+        with database.engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert differences == []
+        tables = set(inspect(database.engine).get_table_names())
+        assert set(Base.metadata.tables) <= tables
+    finally:
+        database.close()
+
+
+def test_reopening_a_current_database_migrates_nothing(tmp_path: Path) -> None:
+    open_database(tmp_path / "a.db").close()
+    database = open_database(tmp_path / "a.db")
+    with database.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    database.close()
+
+
+def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    database = open_database(tmp_path / "p.db")
+    with database.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        with pytest.raises(Exception, match="FOREIGN KEY"):
+            conn.execute(text("INSERT INTO checklist_row (item_id, seq, content, guidance) VALUES (999, 1, 'x', '')"))
+    database.close()
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    open_database(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    with pytest.raises(DatabaseVersionError) as caught:
+        open_database(path)
+    assert "更新版本" in caught.value.message_zh
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "table.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a database at all")
+    with pytest.raises(DatabaseOpenError) as caught:
+        open_database(path)
+    assert "不是" in caught.value.message_zh
+    assert path.read_bytes().startswith(b"PK")  # untouched
+
+
+def test_missing_file_is_refused_when_creation_is_not_wanted(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseOpenError):
+        open_database(tmp_path / "absent.db", create=False)
+    assert not (tmp_path / "absent.db").exists()

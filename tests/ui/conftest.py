@@ -1,0 +1,58 @@
+"""GUI test helpers: the product's QApplication setup, and answering modal message boxes like a user."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from ui.application import create_application
+
+
+@pytest.fixture(autouse=True)
+def product_app(qapp: QApplication) -> QApplication:
+    """The same translations and style the clerk gets."""
+    return create_application()
+
+
+class DialogAnswerer:
+    """Clicks a button (by its text) on each modal message box that appears, and remembers what they said."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.answers: list[str] = []
+        self._timer = QTimer()
+        self._timer.setInterval(20)
+        self._timer.timeout.connect(self._poll)
+
+    def answer(self, *button_texts: str) -> DialogAnswerer:
+        self.answers.extend(button_texts)
+        self._timer.start()
+        return self
+
+    def _poll(self) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible() or not self.answers:
+            return
+        wanted = self.answers.pop(0)
+        self.seen.append(box.text())
+        for button in box.buttons():
+            if button.text() == wanted:
+                button.click()
+                break
+        else:
+            raise AssertionError(f"no button {wanted!r} on message box {box.text()!r}")
+        if not self.answers:
+            self._timer.stop()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+@pytest.fixture
+def dialogs() -> Iterator[DialogAnswerer]:
+    answerer = DialogAnswerer()
+    yield answerer
+    answerer.stop()

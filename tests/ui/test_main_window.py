@@ -1,0 +1,115 @@
+"""The main window on the demo county: every page opens, the title names the bureau, keyboard navigation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from pytestqt.qtbot import QtBot
+
+from app.database import Database
+from app.paths import log_file
+from ui.context import AppContext
+from ui.main_window import DEFAULT_PAGES, MainWindow
+from ui.pages.home import HomePage
+from ui.pages.settings_page import SettingsPage
+
+
+def _window(qtbot: QtBot, database: Database) -> MainWindow:
+    window = MainWindow(AppContext(database))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+def test_every_page_opens_from_the_navigation(qtbot: QtBot, demo_db: Database) -> None:
+    window = _window(qtbot, demo_db)
+    assert window.nav.count() == len(DEFAULT_PAGES) >= 2
+    for row in range(window.nav.count()):
+        window.nav.setCurrentRow(row)
+        assert window.stack.currentWidget() is window.pages[row]
+        assert window.nav.item(row).text() == window.pages[row].TITLE
+        assert window.current_page().isVisible()
+
+
+def test_title_and_status_bar_name_the_bureau_and_the_database(qtbot: QtBot, demo_db: Database) -> None:
+    window = _window(qtbot, demo_db)
+    assert window.windowTitle().startswith("示范县市场监督管理局")
+    assert str(demo_db.path) in window.db_label.text()
+
+
+def test_home_page_shows_the_county(qtbot: QtBot, demo_db: Database) -> None:
+    window = _window(qtbot, demo_db)
+    home = window.current_page()
+    assert isinstance(home, HomePage)
+    assert home.entities_card.figure.text() == "2,000"
+    assert home.inspectors_card.figure.text() == "77"
+    assert home.plans_model.rowCount() == 9
+    assert home.plans_model.index(0, 0).data() == "示范县市场监督管理局"
+    assert "示范县市场监督管理局" in home.heading.text()
+
+
+def test_ctrl_number_switches_pages(qtbot: QtBot, demo_db: Database) -> None:
+    window = _window(qtbot, demo_db)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.current_page(), SettingsPage)
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert isinstance(window.current_page(), HomePage)
+
+
+def test_saving_the_bureau_name_updates_the_title(qtbot: QtBot, demo_db: Database) -> None:
+    window = _window(qtbot, demo_db)
+    page = window.show_page(SettingsPage)
+    assert isinstance(page, SettingsPage)
+    assert not page.save_button.isEnabled(), "nothing to save before an edit"
+    page.bureau_name.selectAll()
+    # QTest cannot type non-ASCII keys; insert() goes through the same editing path as typing.
+    page.bureau_name.insert("示范县司法局")
+    assert page.save_button.isEnabled()
+    with qtbot.waitSignal(window.context.settings_changed):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert window.windowTitle().startswith("示范县司法局")
+    assert window.context.settings().bureau_name == "示范县司法局"
+
+
+def test_an_invalid_document_pattern_is_explained_and_not_saved(qtbot: QtBot, demo_db: Database, dialogs) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, demo_db)
+    page = window.show_page(SettingsPage)
+    assert isinstance(page, SettingsPage)
+    page.doc_no_pattern.setText("〔{year}〕第{number}号")
+    assert "格式无效" in page.doc_no_preview.text()
+    dialogs.answer("确定")
+    assert page.save() is False
+    assert any("文书编号格式" in text for text in dialogs.seen)
+    assert window.context.settings().doc_no_pattern == "〔{year}〕{dept_short}检字第{seq:04d}号"
+
+
+def test_about_names_version_database_and_log(qtbot: QtBot, demo_db: Database) -> None:
+    window = _window(qtbot, demo_db)
+    dialog = window.show_about()
+    qtbot.waitExposed(dialog)
+    assert dialog.values["数据库"] == str(demo_db.path)
+    assert dialog.values["日志文件"] == str(log_file())
+    assert dialog.values["版本"]
+    dialog.accept()
+
+
+def test_standard_buttons_are_in_chinese() -> None:
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    assert QCoreApplication.translate("QPlatformTheme", "OK") == "确定"
+
+
+def test_home_table_models_pass_the_model_tester(qtbot: QtBot, qtmodeltester, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    window = _window(qtbot, demo_db)
+    home = window.current_page()
+    assert isinstance(home, HomePage)
+    qtmodeltester.check(home.plans_model)
+    qtmodeltester.check(home.month_model)
+
+
+def test_log_file_lives_in_the_data_directory(_private_data_dir: Path) -> None:
+    assert log_file().parent.parent == _private_data_dir

@@ -1,0 +1,107 @@
+"""Starting the GUI: Qt application, Chinese translations, style, logging, crash dialog, one window per database."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from app.database import Database, DatabaseOpenError, DatabaseVersionError, open_database
+from app.logs import setup_logging
+from app.paths import data_dir, resources_dir
+from db.engine import transaction
+from ui import feedback
+from ui.crash import install_excepthook
+
+log = logging.getLogger(__name__)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with zh_CN translations (standard buttons read 确定/取消) and the product's style."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv)
+    app.setApplicationName("双随机一公开")
+    app.setOrganizationName("shuangsuiji")
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    install_translations(app)
+    style = resources_dir() / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def install_translations(app: QApplication) -> bool:
+    """Load Qt's own Simplified Chinese translations. Returns False if they are missing."""
+    if getattr(app, "_zh_translator", None) is not None:
+        return True
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load("qtbase_zh_CN", folder):
+        log.warning("Qt zh_CN translations not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    app._zh_translator = translator  # type: ignore[attr-defined]  # keep it alive with the app
+    return True
+
+
+def instance_lock(database_location: str) -> QLockFile:
+    """A lock per database so a second window on the same file is refused instead of racing the first."""
+    key = hashlib.sha256(str(Path(database_location).expanduser().resolve()).encode()).hexdigest()[:16]
+    lock = QLockFile(str(data_dir() / f"window-{key}.lock"))
+    lock.setStaleLockTime(0)  # a crashed instance's lock is detected by its dead process id instead
+    return lock
+
+
+def prepare_database(location: str, *, new_database_demo: bool) -> Database | None:
+    """Open the database, creating the demo county on a brand-new file. None (and a message shown) on failure."""
+    is_new = "://" not in location and not Path(location).expanduser().exists()
+    try:
+        database = open_database(location)
+    except (DatabaseOpenError, DatabaseVersionError) as exc:
+        feedback.error(None, exc.message_zh, title="无法打开数据库")
+        return None
+    if is_new and new_database_demo:
+        from app.demo import build_demo
+        from ui.jobs import run_with_progress
+
+        def build(progress):  # type: ignore[no-untyped-def]
+            with transaction(database.sessions) as session:
+                return build_demo(session, progress=progress)
+
+        summary = run_with_progress(None, "正在生成演示县数据", build)
+        log.info("demo county created in new database %s: %s", location, summary)
+    return database
+
+
+def run_gui(database_location: str, *, new_database_demo: bool = True) -> int:
+    """Run the desktop application until the main window closes. Returns the exit code."""
+    log_path = setup_logging()
+    log.info("starting GUI on %s (log %s)", database_location, log_path)
+    app = create_application()
+    install_excepthook()
+    lock = instance_lock(database_location)
+    if not lock.tryLock(100):
+        feedback.warn(
+            None,
+            f"该数据库已在另一个窗口中打开：\n{database_location}\n\n请切换到已打开的窗口继续工作。",
+            title="已在运行",
+        )
+        return 1
+    try:
+        database = prepare_database(database_location, new_database_demo=new_database_demo)
+        if database is None:
+            return 2
+        from ui.context import AppContext
+        from ui.main_window import MainWindow
+
+        window = MainWindow(AppContext(database))
+        window.showMaximized()
+        code = app.exec()
+        database.close()
+        return code
+    finally:
+        lock.unlock()

@@ -1,0 +1,106 @@
+"""Main window: hosts the pages behind a left navigation; knows nothing of what the pages do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from ui.about import AboutDialog
+from ui.context import AppContext
+from ui.pages import Page
+from ui.pages.home import HomePage
+from ui.pages.settings_page import SettingsPage
+
+PageFactory = Callable[[AppContext], Page]
+
+# Order of the navigation. Later features insert their pages here.
+DEFAULT_PAGES: Sequence[PageFactory] = (HomePage, SettingsPage)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext, pages: Sequence[PageFactory] = DEFAULT_PAGES) -> None:
+        super().__init__()
+        self.context = context
+        self.setMinimumSize(1024, 640)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(176)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.pages: list[Page] = []
+        for number, factory in enumerate(pages, start=1):
+            page = factory(context)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(page.TITLE)
+            item.setToolTip(f"{page.TITLE}（Ctrl+{number}）" if number <= 9 else page.TITLE)
+            self.nav.addItem(item)
+            if number <= 9:
+                shortcut = QAction(self)
+                shortcut.setShortcut(QKeySequence(f"Ctrl+{number}"))
+                shortcut.triggered.connect(lambda _=False, row=number - 1: self.nav.setCurrentRow(row))
+                self.addAction(shortcut)
+        self.nav.currentRowChanged.connect(self._show_page)
+
+        self._build_menu()
+        self.db_label = QLabel()
+        self.statusBar().addPermanentWidget(self.db_label)
+        context.settings_changed.connect(self._update_title)
+        self._update_title()
+        self.nav.setCurrentRow(0)
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        quit_action = file_menu.addAction("退出(&X)")
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        about_action = help_menu.addAction("关于(&A)")
+        about_action.triggered.connect(self.show_about)
+
+    def _show_page(self, row: int) -> None:
+        if 0 <= row < len(self.pages):
+            self.stack.setCurrentIndex(row)
+            self.pages[row].refresh()
+
+    def current_page(self) -> Page:
+        return self.pages[self.stack.currentIndex()]
+
+    def show_page(self, page_type: type[Page]) -> Page:
+        """Open the page of that type (used by links between pages and by tests)."""
+        for row, page in enumerate(self.pages):
+            if isinstance(page, page_type):
+                self.nav.setCurrentRow(row)
+                return page
+        raise LookupError(page_type.__name__)
+
+    def _update_title(self) -> None:
+        settings = self.context.settings()
+        self.setWindowTitle(f"{settings.bureau_name} — 双随机、一公开")
+        database = self.context.database
+        where = str(database.path) if database.path else database.location
+        self.db_label.setText(f"数据库：{where}")
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.context, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()
+        return dialog

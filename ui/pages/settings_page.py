@@ -1,0 +1,123 @@
+"""系统设置: the bureau's name, county, deadlines and document-number pattern."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.settings import BureauSettings, SettingsError, save_settings
+from db.engine import transaction
+from ui import feedback
+from ui.context import AppContext
+from ui.pages import Page
+
+log = logging.getLogger(__name__)
+
+
+class SettingsPage(Page):
+    TITLE = "系统设置"
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        outer = QVBoxLayout(self)
+        heading = QLabel("系统设置")
+        heading.setObjectName("pageHeading")
+        outer.addWidget(heading)
+        form_box = QWidget()
+        form_box.setMaximumWidth(720)
+        form = QFormLayout(form_box)
+        labels = BureauSettings.LABELS
+        self.bureau_name = QLineEdit()
+        self.county_name = QLineEdit()
+        self.form_deadline = QSpinBox()
+        self.publication_deadline = QSpinBox()
+        for spin in (self.form_deadline, self.publication_deadline):
+            spin.setRange(1, 60)
+            spin.setSuffix(" 个工作日")
+        self.doc_no_pattern = QLineEdit()
+        self.doc_no_preview = QLabel()
+        self.doc_no_preview.setObjectName("hint")
+        form.addRow(labels["bureau_name"] + "：", self.bureau_name)
+        form.addRow(labels["county_name"] + "：", self.county_name)
+        form.addRow(labels["form_deadline_workdays"] + "：", self.form_deadline)
+        form.addRow(labels["publication_deadline_workdays"] + "：", self.publication_deadline)
+        form.addRow(labels["doc_no_pattern"] + "：", self.doc_no_pattern)
+        form.addRow("", self.doc_no_preview)
+        outer.addWidget(form_box)
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton("保存")
+        self.save_button.setDefault(True)
+        self.revert_button = QPushButton("还原")
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        outer.addLayout(buttons)
+        outer.addStretch(1)
+
+        for edit in (self.bureau_name, self.county_name, self.doc_no_pattern):
+            edit.textChanged.connect(self._on_edited)
+        for spin in (self.form_deadline, self.publication_deadline):
+            spin.valueChanged.connect(self._on_edited)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.refresh)
+        self._stored = BureauSettings()
+
+    def refresh(self) -> None:
+        self._stored = self.context.settings()
+        s = self._stored
+        self.bureau_name.setText(s.bureau_name)
+        self.county_name.setText(s.county_name)
+        self.form_deadline.setValue(s.form_deadline_workdays)
+        self.publication_deadline.setValue(s.publication_deadline_workdays)
+        self.doc_no_pattern.setText(s.doc_no_pattern)
+        self._on_edited()
+
+    def edited_settings(self) -> BureauSettings:
+        return BureauSettings(
+            bureau_name=self.bureau_name.text().strip(),
+            county_name=self.county_name.text().strip(),
+            form_deadline_workdays=self.form_deadline.value(),
+            publication_deadline_workdays=self.publication_deadline.value(),
+            doc_no_pattern=self.doc_no_pattern.text().strip(),
+        )
+
+    def _on_edited(self) -> None:
+        edited = self.edited_settings()
+        changed = edited != self._stored
+        self.save_button.setEnabled(changed)
+        self.revert_button.setEnabled(changed)
+        try:
+            sample = edited.doc_no_pattern.format(year=dt.date.today().year, dept_short="示市监", seq=7)
+        except (KeyError, ValueError, IndexError):
+            self.doc_no_preview.setText("格式无效。可用占位符：{year}、{dept_short}、{seq:04d}")
+            self.doc_no_preview.setProperty("alert", True)
+        else:
+            self.doc_no_preview.setText(f"示例：{sample}")
+            self.doc_no_preview.setProperty("alert", False)
+        self.doc_no_preview.style().unpolish(self.doc_no_preview)
+        self.doc_no_preview.style().polish(self.doc_no_preview)
+
+    def save(self) -> bool:
+        edited = self.edited_settings()
+        try:
+            with transaction(self.context.database.sessions) as session:
+                save_settings(session, edited)
+        except SettingsError as exc:
+            feedback.warn(self, exc.message_zh, title="设置未保存")
+            return False
+        log.info("settings saved: %s", edited)
+        self._stored = edited
+        self._on_edited()
+        self.context.settings_changed.emit()
+        return True
