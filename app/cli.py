@@ -64,6 +64,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         with transaction(database.sessions) as session:
             summary = build_demo(session, entities=args.entities, year=args.year, progress=progress)
+        database.refresh_statistics()
     except DemoError as exc:
         return _fail(f"错误：{exc.message_zh}", 1)
     finally:

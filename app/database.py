@@ -44,6 +44,16 @@ class Database:
             return None
         return Path(self.engine.url.database or "")
 
+    def refresh_statistics(self) -> None:
+        """Refresh the query planner's statistics (SQLite ANALYZE, ~0.2 s at 100,000 rows).
+
+        Call after bulk changes (demo build, imports): without statistics SQLite may walk the name index
+        for a filtered listing and take 300 ms where 3 ms would do.
+        """
+        if self.engine.dialect.name == "sqlite":
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+
     def close(self) -> None:
         self.engine.dispose()
 

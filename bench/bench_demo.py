@@ -30,7 +30,9 @@ def main() -> None:
         database.close()
         size_mb = path.stat().st_size / 1e6
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"demo county: {summary.entities:,} entities, {summary.inspectors} inspectors, {summary.items} items")
+    print(
+        f"demo county: {summary.entities:,} entities, {summary.inspectors} inspectors, {summary.items} items"
+    )
     print(f"build time:  {elapsed:.2f} s (goal: under 60 s for 100,000)")
     print(f"peak RSS:    {peak_mb:.0f} MB")
     print(f"file size:   {size_mb:.1f} MB")

@@ -42,6 +42,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     database = open_database(path)
     with transaction(database.sessions) as session:
         build_demo(session, entities=DEMO_ENTITIES, year=DEMO_YEAR)
+    database.refresh_statistics()
     with database.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     database.close()

@@ -70,7 +70,9 @@ def prepare_database(location: str, *, new_database_demo: bool) -> Database | No
 
         def build(progress):  # type: ignore[no-untyped-def]
             with transaction(database.sessions) as session:
-                return build_demo(session, progress=progress)
+                summary = build_demo(session, progress=progress)
+            database.refresh_statistics()
+            return summary
 
         summary = run_with_progress(None, "正在生成演示县数据", build)
         log.info("demo county created in new database %s: %s", location, summary)
@@ -99,7 +101,7 @@ def run_gui(database_location: str, *, new_database_demo: bool = True) -> int:
         from ui.main_window import MainWindow
 
         window = MainWindow(AppContext(database))
-        window.showMaximized()
+        window.show_full()
         code = app.exec()
         database.close()
         return code

@@ -43,7 +43,9 @@ def test_sqlite_runs_with_wal_and_foreign_keys(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         with pytest.raises(Exception, match="FOREIGN KEY"):
-            conn.execute(text("INSERT INTO checklist_row (item_id, seq, content, guidance) VALUES (999, 1, 'x', '')"))
+            conn.execute(
+                text("INSERT INTO checklist_row (item_id, seq, content, guidance) VALUES (999, 1, 'x', '')")
+            )
     database.close()
 
 
