@@ -13,6 +13,7 @@ class AppContext(QObject):
 
     settings_changed = Signal()
     data_changed = Signal(str)  # what changed ("entities", "plans" …), so other pages can refresh
+    status_message = Signal(str)  # a short confirmation for the status bar ("已归档 3 条记录。")
 
     def __init__(self, database: Database) -> None:
         super().__init__()

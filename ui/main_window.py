@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,12 +20,13 @@ from ui.about import AboutDialog
 from ui.context import AppContext
 from ui.pages import Page
 from ui.pages.home import HomePage
+from ui.pages.registry_page import EntitiesPage, InspectorsPage, ItemsPage
 from ui.pages.settings_page import SettingsPage
 
 PageFactory = Callable[[AppContext], Page]
 
 # Order of the navigation. Later features insert their pages here.
-DEFAULT_PAGES: Sequence[PageFactory] = (HomePage, SettingsPage)
+DEFAULT_PAGES: Sequence[PageFactory] = (HomePage, EntitiesPage, InspectorsPage, ItemsPage, SettingsPage)
 
 
 class MainWindow(QMainWindow):
@@ -39,7 +40,8 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(176)
+        self.nav.setFixedWidth(200)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.stack = QStackedWidget()
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
@@ -64,8 +66,16 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
         context.settings_changed.connect(self._update_title)
+        context.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._update_title()
         self.nav.setCurrentRow(0)
+
+    def show_full(self) -> None:
+        """Show filling the screen's work area (also where no window manager maximises, e.g. Xvfb)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.availableGeometry())
+        self.showMaximized()
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")

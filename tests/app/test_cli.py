@@ -18,7 +18,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_help_lists_the_commands() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "app", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "app", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert result.returncode == 0
@@ -29,7 +33,11 @@ def test_help_lists_the_commands() -> None:
 @pytest.mark.parametrize("db_first", [True, False])
 def test_demo_writes_where_db_points_whichever_side_of_the_command(tmp_path: Path, db_first: bool) -> None:
     target = tmp_path / "county.db"
-    args = ["--db", str(target), "demo", "--entities", "50"] if db_first else ["demo", "--entities", "50", "--db", str(target)]
+    args = (
+        ["--db", str(target), "demo", "--entities", "50"]
+        if db_first
+        else ["demo", "--entities", "50", "--db", str(target)]
+    )
     assert main(args) == 0
     database = open_database(target)
     with database.engine.connect() as conn:
@@ -37,7 +45,9 @@ def test_demo_writes_where_db_points_whichever_side_of_the_command(tmp_path: Pat
     database.close()
 
 
-def test_demo_into_a_database_with_data_is_refused_and_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_into_a_database_with_data_is_refused_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "county.db"
     assert main(["demo", "--db", str(target), "--entities", "30"]) == 0
     assert main(["demo", "--db", str(target), "--entities", "70"]) == 1

@@ -110,7 +110,9 @@ def test_the_county_has_every_kind_of_record_a_clerk_meets(demo_db: Database) ->
     assert 8 <= (departments or 0) <= 10
     assert 70 <= len(inspectors) <= 90
     assert len({i.cert_no for i in inspectors}) == len(inspectors)
-    assert any(i.cert_valid_until and i.cert_valid_until.year < 2026 for i in inspectors), "a few expired 执法证"
+    assert any(i.cert_valid_until and i.cert_valid_until.year < 2026 for i in inspectors), (
+        "a few expired 执法证"
+    )
     assert 28 <= len(items) <= 40
     assert sum(1 for i in items if i.list_kind == "联合") >= 3 and joint_links
     assert checklist and checklist >= len(items) * 3

@@ -29,8 +29,12 @@ def test_overview_counts_match_the_tables(demo_db: Database) -> None:
     )
     assert c.joint_items == _scalar(demo_db, "SELECT count(*) FROM inspection_item WHERE list_kind = '联合'")
     assert len(overview.plans) == _scalar(demo_db, "SELECT count(*) FROM annual_plan WHERE year = 2026")
-    assert sum(p.planned_objects for p in overview.plans) == _scalar(demo_db, "SELECT sum(planned_count) FROM plan_row")
-    assert len(overview.this_month) == _scalar(demo_db, "SELECT count(*) FROM plan_row WHERE planned_month = 5")
+    assert sum(p.planned_objects for p in overview.plans) == _scalar(
+        demo_db, "SELECT sum(planned_count) FROM plan_row"
+    )
+    assert len(overview.this_month) == _scalar(
+        demo_db, "SELECT count(*) FROM plan_row WHERE planned_month = 5"
+    )
 
 
 def test_a_year_without_plans_shows_none(demo_db: Database) -> None:

@@ -33,7 +33,9 @@ def test_saved_settings_come_back(empty_db: Database) -> None:
         ("doc_no_pattern", "〔{year}〕第{number}号", "文书编号格式"),
     ],
 )
-def test_bad_values_are_refused_and_nothing_is_stored(empty_db: Database, field: str, value: object, words: str) -> None:
+def test_bad_values_are_refused_and_nothing_is_stored(
+    empty_db: Database, field: str, value: object, words: str
+) -> None:
     bad = dataclasses.replace(BureauSettings(), **{field: value})
     with pytest.raises(SettingsError) as caught, transaction(empty_db.sessions) as session:
         save_settings(session, bad)

@@ -55,7 +55,8 @@ def test_home_page_shows_the_county(qtbot: QtBot, demo_db: Database) -> None:
 
 def test_ctrl_number_switches_pages(qtbot: QtBot, demo_db: Database) -> None:
     window = _window(qtbot, demo_db)
-    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    settings_row = next(i for i, p in enumerate(window.pages) if isinstance(p, SettingsPage))
+    qtbot.keyClick(window, getattr(Qt.Key, f"Key_{settings_row + 1}"), Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_page(), SettingsPage)
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_page(), HomePage)
@@ -76,7 +77,9 @@ def test_saving_the_bureau_name_updates_the_title(qtbot: QtBot, demo_db: Databas
     assert window.context.settings().bureau_name == "示范县司法局"
 
 
-def test_an_invalid_document_pattern_is_explained_and_not_saved(qtbot: QtBot, demo_db: Database, dialogs) -> None:  # type: ignore[no-untyped-def]
+def test_an_invalid_document_pattern_is_explained_and_not_saved(
+    qtbot: QtBot, demo_db: Database, dialogs
+) -> None:  # type: ignore[no-untyped-def]
     window = _window(qtbot, demo_db)
     page = window.show_page(SettingsPage)
     assert isinstance(page, SettingsPage)

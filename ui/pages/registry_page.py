@@ -1,0 +1,266 @@
+"""A registry page (检查对象 / 执法检查人员 / 抽查事项): quick search, column filters, a lazy sorted table,
+and a detail panel for the selected record."""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.registry import query as rq
+from app.registry.service import set_archived
+from db.engine import transaction
+from ui import feedback
+from ui.context import AppContext
+from ui.models.registry_model import RegistryTableModel
+from ui.pages import Page
+from ui.widgets.filter_button import FilterButton
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 250  # wait for the clerk to stop typing before searching
+
+
+class RegistryPage(Page):
+    """Shared by the three registries; subclasses set VIEW and may add to the detail panel."""
+
+    VIEW: rq.RegistryView = rq.ENTITIES
+    SEARCH_HINT = "搜索…"
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        view = self.VIEW
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        heading = QLabel(view.title)
+        heading.setObjectName("pageHeading")
+        top.addWidget(heading)
+        top.addStretch(1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("hint")
+        top.addWidget(self.count_label)
+        layout.addLayout(top)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.SEARCH_HINT)
+        self.search.setClearButtonEnabled(True)
+        bar.addWidget(self.search, 1)
+        self.archived_box = QCheckBox("查看已归档")
+        self.archived_box.toggled.connect(self._apply_query)
+        bar.addWidget(self.archived_box)
+        self.archive_button = QPushButton("归档")
+        self.archive_button.setToolTip("归档后不再参与抽取；可在“查看已归档”中恢复。数据不会被删除。")
+        self.archive_button.clicked.connect(self.archive_selected)
+        bar.addWidget(self.archive_button)
+        self.action_bar = bar
+        layout.addLayout(bar)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(4)
+        self.filter_buttons: list[FilterButton] = []
+        for f in view.filters:
+            button = FilterButton(f.key, f.title, functools.partial(self._filter_values, f.key))
+            button.changed.connect(self._apply_query)
+            self.filter_buttons.append(button)
+            filters.addWidget(button)
+        self.clear_filters = QPushButton("清除筛选")
+        self.clear_filters.clicked.connect(self.reset_filters)
+        filters.addWidget(self.clear_filters)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+
+        self.model = RegistryTableModel(context.database, view)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(
+            [c.key for c in view.columns].index(view.default_sort), Qt.SortOrder.AscendingOrder
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for number, column in enumerate(view.columns):
+            header.resizeSection(number, column.width)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+
+        self.detail = self.build_detail()
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([900, 320])
+        layout.addWidget(splitter, 1)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_query)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.search.returnPressed.connect(self._apply_query)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.activated.connect(self.focus_search)
+        self.model.query_changed.connect(self._update_count)
+        self._total = 0
+        self._update_buttons()
+
+    # --- what subclasses provide -----------------------------------------------------------------------
+    def build_detail(self) -> QWidget:
+        """The right-hand panel; the default shows the selected row's columns."""
+        from ui.widgets.record_detail import RecordDetail
+
+        return RecordDetail(self.VIEW)
+
+    def show_detail(self, row_id: int | None) -> None:
+        from ui.widgets.record_detail import RecordDetail
+
+        if isinstance(self.detail, RecordDetail):
+            values = None
+            if row_id is not None:
+                with self.context.database.sessions() as session:
+                    values = rq.fetch_rows(session, self.VIEW, [row_id]).get(row_id)
+            self.detail.show_values(values)
+
+    # --- querying ------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        with self.context.database.sessions() as session:
+            self._total = rq.count(session, self.VIEW, rq.RegistryQuery())
+        self._apply_query()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def current_query(self) -> rq.RegistryQuery:
+        return rq.RegistryQuery(
+            text=self.search.text().strip(),
+            filters={b.key: b.selected() for b in self.filter_buttons if b.selected()},
+            archived=self.archived_box.isChecked(),
+            sort_key=self.model.query.sort_key,
+            descending=self.model.query.descending,
+        )
+
+    def _apply_query(self) -> None:
+        self._search_timer.stop()
+        selected = self.selected_ids()
+        self.model.set_query(self.current_query())
+        self._restore_selection(selected)
+        self._update_buttons()
+
+    def reset_filters(self) -> None:
+        for button in self.filter_buttons:
+            button.blockSignals(True)
+            button.clear()
+            button.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self._apply_query()
+
+    def _filter_values(self, key: str) -> list[str]:
+        with self.context.database.sessions() as session:
+            return rq.filter_values(session, self.VIEW, key)
+
+    def _update_count(self) -> None:
+        shown = self.model.rowCount()
+        where = "已归档" if self.archived_box.isChecked() else "在册"
+        self.count_label.setText(f"{where}共 {self._total:,} 条　当前显示 {shown:,} 条")
+        self.clear_filters.setEnabled(
+            bool(self.search.text() or any(b.selected() for b in self.filter_buttons))
+        )
+
+    # --- selection -----------------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.id_at(r) for r in rows if r < self.model.rowCount()]
+
+    def select_id(self, row_id: int) -> bool:
+        row = self.model.row_of(row_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _restore_selection(self, ids: list[int]) -> None:
+        selection = self.table.selectionModel()
+        for row_id in ids[:500]:
+            row = self.model.row_of(row_id)
+            if row >= 0:
+                selection.select(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+                )
+
+    def _on_selection(self) -> None:
+        ids = self.selected_ids()
+        self.show_detail(ids[0] if len(ids) == 1 else None)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        ids = self.selected_ids()
+        archived = self.archived_box.isChecked()
+        self.archive_button.setText("恢复" if archived else "归档")
+        self.archive_button.setEnabled(bool(ids))
+
+    # --- actions -------------------------------------------------------------------------------------
+    def archive_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        restoring = self.archived_box.isChecked()
+        verb = "恢复" if restoring else "归档"
+        if not feedback.confirm(
+            self,
+            f"确定{verb}选中的 {len(ids):,} 条记录吗？"
+            + ("" if restoring else "\n归档后不再参与抽取，可随时在“查看已归档”中恢复。"),
+            ok_text=verb,
+        ):
+            return
+        with transaction(self.context.database.sessions) as session:
+            changed = set_archived(session, self.VIEW.name, ids, archived=not restoring)
+        log.info("%s %d %s rows", verb, changed, self.VIEW.name)
+        self.context.data_changed.emit(self.VIEW.name)
+        self.refresh()
+        self.context.status_message.emit(f"已{verb} {changed:,} 条记录。")
+
+
+class EntitiesPage(RegistryPage):
+    VIEW = rq.ENTITIES
+    TITLE = rq.ENTITIES.title
+    SEARCH_HINT = "搜索名称、统一社会信用代码、地址、负责人、电话（Ctrl+F）"
+
+
+class InspectorsPage(RegistryPage):
+    VIEW = rq.INSPECTORS
+    TITLE = rq.INSPECTORS.title
+    SEARCH_HINT = "搜索姓名、执法证号、人员编号、电话、专长（Ctrl+F）"
+
+
+class ItemsPage(RegistryPage):
+    VIEW = rq.ITEMS
+    TITLE = rq.ITEMS.title
+    SEARCH_HINT = "搜索编号、抽查事项、类别、检查对象、依据、编制单位（Ctrl+F）"
