@@ -116,3 +116,34 @@ def test_home_table_models_pass_the_model_tester(qtbot: QtBot, qtmodeltester, de
 
 def test_log_file_lives_in_the_data_directory(_private_data_dir: Path) -> None:
     assert log_file().parent.parent == _private_data_dir
+
+
+def test_departments_tab_adds_and_archives_a_department(qtbot: QtBot, demo_db: Database, dialogs) -> None:  # type: ignore[no-untyped-def]
+    from ui.widgets.departments import DepartmentDialog
+
+    window = _window(qtbot, demo_db)
+    page = window.show_page(SettingsPage)
+    assert isinstance(page, SettingsPage)
+    panel = page.departments
+    assert panel.model.rowCount() == 9
+    dialog = DepartmentDialog(window.context, None, panel)
+    dialog.name.setText("示范县水务局")
+    dialog.short_name.setText("示水")
+    dialog.save()
+    assert dialog.result() == DepartmentDialog.DialogCode.Accepted
+    panel.refresh()
+    assert panel.model.rowCount() == 10
+    row = next(r for r in range(10) if panel.model.index(r, 0).data() == "示范县水务局")
+    panel.table.selectRow(row)
+    dialogs.answer("归档")
+    panel.toggle_archive()
+    assert any(
+        "示范县水务局" in panel.model.index(r, 0).data() and "已归档" in panel.model.index(r, 0).data()
+        for r in range(10)
+    )
+    duplicate = DepartmentDialog(window.context, None, panel)
+    duplicate.name.setText("示范县水务局")
+    dialogs.answer("确定")
+    duplicate.save()
+    assert duplicate.result() != DepartmentDialog.DialogCode.Accepted
+    assert any("已有同名部门" in t for t in dialogs.seen)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +22,7 @@ from db.engine import transaction
 from ui import feedback
 from ui.context import AppContext
 from ui.pages import Page
+from ui.widgets.departments import DepartmentsPanel
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +32,17 @@ class SettingsPage(Page):
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
-        outer = QVBoxLayout(self)
+        page_layout = QVBoxLayout(self)
         heading = QLabel("系统设置")
         heading.setObjectName("pageHeading")
-        outer.addWidget(heading)
+        page_layout.addWidget(heading)
+        self.tabs = QTabWidget()
+        page_layout.addWidget(self.tabs, 1)
+        general = QWidget()
+        outer = QVBoxLayout(general)
+        self.tabs.addTab(general, "单位信息")
+        self.departments = DepartmentsPanel(context)
+        self.tabs.addTab(self.departments, "部门")
         form_box = QWidget()
         form_box.setMaximumWidth(720)
         form = QFormLayout(form_box)
@@ -74,6 +83,7 @@ class SettingsPage(Page):
         self._stored = BureauSettings()
 
     def refresh(self) -> None:
+        self.departments.refresh()
         self._stored = self.context.settings()
         s = self._stored
         self.bureau_name.setText(s.bureau_name)

@@ -1,0 +1,174 @@
+"""部门 settings table: list, add, edit, archive/restore."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.registry.departments import (
+    DepartmentError,
+    DepartmentRow,
+    list_departments,
+    save_department,
+    set_department_archived,
+)
+from db.engine import transaction
+from ui import feedback
+from ui.context import AppContext
+from ui.models.list_table import Column, ListTableModel
+
+COLUMNS: list[Column[DepartmentRow]] = [
+    Column("部门名称", lambda d: d.name + ("（已归档）" if d.archived else "")),
+    Column("简称", lambda d: d.short_name),
+    Column("市场监管领域", lambda d: "是" if d.is_market_regulation else ""),
+    Column("联系人", lambda d: d.contact_person),
+    Column("联系电话", lambda d: d.contact_phone),
+    Column("执法人员", lambda d: d.inspectors, align_right=True),
+    Column("监管对象", lambda d: d.entities, align_right=True),
+    Column("抽查事项", lambda d: d.items, align_right=True),
+]
+
+
+class DepartmentDialog(QDialog):
+    """Add or edit one department."""
+
+    def __init__(self, context: AppContext, row: DepartmentRow | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.row = row
+        self.saved_id: int | None = None
+        self.setWindowTitle("编辑部门" if row else "新增部门")
+        self.setMinimumWidth(460)
+        form = QFormLayout()
+        self.name = QLineEdit(row.name if row else "")
+        self.short_name = QLineEdit(row.short_name if row else "")
+        self.short_name.setPlaceholderText("用于文书编号，如“示市监”")
+        self.market = QCheckBox("属于市场监管领域")
+        self.market.setChecked(bool(row and row.is_market_regulation))
+        self.contact_person = QLineEdit(row.contact_person if row else "")
+        self.contact_phone = QLineEdit(row.contact_phone if row else "")
+        form.addRow("部门名称：", self.name)
+        form.addRow("简称：", self.short_name)
+        form.addRow("", self.market)
+        form.addRow("联系人：", self.contact_person)
+        form.addRow("联系电话：", self.contact_phone)
+        buttons = QDialogButtonBox()
+        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def edited(self) -> DepartmentRow:
+        return DepartmentRow(
+            id=self.row.id if self.row else None,
+            name=self.name.text(),
+            short_name=self.short_name.text(),
+            code=self.row.code if self.row else "",
+            is_market_regulation=self.market.isChecked(),
+            contact_person=self.contact_person.text(),
+            contact_phone=self.contact_phone.text(),
+        )
+
+    def save(self) -> None:
+        try:
+            with transaction(self.context.database.sessions) as session:
+                self.saved_id = save_department(session, self.edited())
+        except DepartmentError as exc:
+            feedback.warn(self, exc.message_zh, title="部门未保存")
+            return
+        self.accept()
+
+
+class DepartmentsPanel(QWidget):
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        self.model: ListTableModel[DepartmentRow] = ListTableModel(COLUMNS)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("新增部门")
+        self.edit_button = QPushButton("编辑")
+        self.archive_button = QPushButton("归档")
+        for button in (self.add_button, self.edit_button, self.archive_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.add_button.clicked.connect(self.add)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.archive_button.clicked.connect(self.toggle_archive)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        with self.context.database.sessions() as session:
+            self.model.set_rows(list_departments(session))
+        self._update_buttons()
+
+    def selected(self) -> DepartmentRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_object(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        self.edit_button.setEnabled(row is not None)
+        self.archive_button.setEnabled(row is not None)
+        self.archive_button.setText("恢复" if row and row.archived else "归档")
+
+    def add(self) -> None:
+        dialog = DepartmentDialog(self.context, None, self)
+        if dialog.exec():
+            self._after_change("已新增部门。")
+
+    def edit_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        dialog = DepartmentDialog(self.context, row, self)
+        if dialog.exec():
+            self._after_change("部门已保存。")
+
+    def toggle_archive(self) -> None:
+        row = self.selected()
+        if row is None or row.id is None:
+            return
+        if not row.archived and not feedback.confirm(
+            self,
+            f"归档“{row.name}”后，它不再出现在部门选项中；已有的 {row.inspectors} 名执法人员、"
+            f"{row.entities} 个监管对象的记录保持不变。可随时恢复。",
+            ok_text="归档",
+        ):
+            return
+        with transaction(self.context.database.sessions) as session:
+            set_department_archived(session, row.id, not row.archived)
+        self._after_change("部门已恢复。" if row.archived else "部门已归档。")
+
+    def _after_change(self, message: str) -> None:
+        self.refresh()
+        self.context.data_changed.emit("departments")
+        self.context.status_message.emit(message)
