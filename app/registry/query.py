@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, cast, distinct, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, false, func, or_, select
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from db.enums import CreditClass, EntityKind, InspectorStatus, ItemClass, ItemListKind, RegStatus, RiskLevel
@@ -64,7 +64,6 @@ class RegistryView:
     columns: tuple[ColumnDef, ...]
     filters: tuple[FilterDef, ...]
     search: Callable[[str], ColumnElement[bool]]
-    joins: Callable[[Select[Any]], Select[Any]]
     default_sort: str
 
     def column(self, key: str) -> ColumnDef:
@@ -102,12 +101,12 @@ def matching_ids(session: Session, view: RegistryView, query: RegistryQuery) -> 
     column = view.column(query.sort_key or view.default_sort)
     order = column.expr.desc() if query.descending else column.expr.asc()
     tie = view.model.id.desc() if query.descending else view.model.id.asc()
-    stmt = view.joins(select(view.model.id)).where(*_where(view, query)).order_by(order, tie)
+    stmt = select(view.model.id).where(*_where(view, query)).order_by(order, tie)
     return list(session.scalars(stmt))
 
 
 def count(session: Session, view: RegistryView, query: RegistryQuery) -> int:
-    stmt = view.joins(select(func.count(distinct(view.model.id)))).where(*_where(view, query))
+    stmt = select(func.count()).select_from(view.model).where(*_where(view, query))
     return int(session.scalar(stmt) or 0)
 
 
@@ -115,7 +114,7 @@ def fetch_rows(session: Session, view: RegistryView, ids: Sequence[int]) -> dict
     """Display values (in column order) for the given ids."""
     if not ids:
         return {}
-    stmt = view.joins(select(view.model.id, *(c.expr for c in view.columns))).where(view.model.id.in_(ids))
+    stmt = select(view.model.id, *(c.expr for c in view.columns)).where(view.model.id.in_(ids))
     return {row[0]: tuple(row[1:]) for row in session.execute(stmt)}
 
 
@@ -215,7 +214,6 @@ ENTITIES = RegistryView(
         FilterDef("flags", "名录标记", _entity_flag, ENTITY_FLAGS),
     ),
     search=_entity_search,
-    joins=lambda stmt: stmt,
     default_sort="name",
 )
 
@@ -308,7 +306,6 @@ INSPECTORS = RegistryView(
         FilterDef("is_expert", "专家", lambda v: Inspector.is_expert.is_(v == "是"), ("是", "否")),
     ),
     search=_inspector_search,
-    joins=lambda stmt: stmt,
     default_sort="department",
 )
 
@@ -382,7 +379,6 @@ ITEMS = RegistryView(
         ),
     ),
     search=_item_search,
-    joins=lambda stmt: stmt,
     default_sort="code",
 )
 

@@ -41,7 +41,10 @@ class RegistryTableModel(QAbstractTableModel):
 
     query_changed = Signal()
 
-    def __init__(self, database: Database, view: RegistryView, query: RegistryQuery | None = None) -> None:
+    def __init__(
+        self, database: Database, view: RegistryView, query: RegistryQuery | None = None, *, load: bool = True
+    ) -> None:
+        """load=False leaves the model empty until reload()/set_query() (a page loads it when first shown)."""
         super().__init__()
         self.database = database
         self.view = view
@@ -49,7 +52,8 @@ class RegistryTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._cache: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
         self._flag_column = next((i for i, c in enumerate(view.columns) if c.key == "flags"), -1)
-        self.reload()
+        if load:
+            self.reload()
 
     # --- loading --------------------------------------------------------------------------------------
     def reload(self) -> None:

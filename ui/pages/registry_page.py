@@ -86,7 +86,7 @@ class RegistryPage(Page):
         filters.addStretch(1)
         layout.addLayout(filters)
 
-        self.model = RegistryTableModel(context.database, view)
+        self.model = RegistryTableModel(context.database, view, load=False)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
