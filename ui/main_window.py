@@ -22,11 +22,12 @@ from ui.pages import Page
 from ui.pages.home import HomePage
 from ui.pages.registry_page import EntitiesPage, InspectorsPage, ItemsPage
 from ui.pages.settings_page import SettingsPage
+from ui.pages.tasks_page import TasksPage
 
 PageFactory = Callable[[AppContext], Page]
 
 # Order of the navigation. Later features insert their pages here.
-DEFAULT_PAGES: Sequence[PageFactory] = (HomePage, EntitiesPage, InspectorsPage, ItemsPage, SettingsPage)
+DEFAULT_PAGES: Sequence[PageFactory] = (HomePage, EntitiesPage, InspectorsPage, ItemsPage, TasksPage, SettingsPage)
 
 
 class MainWindow(QMainWindow):

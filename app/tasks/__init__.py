@@ -59,6 +59,7 @@ from app.tasks.tasks import (
     create_task_from_plan_row,
     plan_row_spec,
     task_definition,
+    task_spec,
     update_task,
 )
 from app.tasks.witnesses import WitnessInput, parse_witness_values
@@ -117,6 +118,7 @@ __all__ = [
     "replace_inspector",
     "set_annual_cap_setting",
     "task_definition",
+    "task_spec",
     "update_task",
     "void_draw",
 ]

@@ -260,3 +260,26 @@ def task_definition(session: Session, task_id: int) -> TaskDefinition:
         strata=StrataSpec.from_json(task.strata),
         cap=parse_cap(task.cap),
     )
+
+
+def task_spec(session: Session, task_id: int) -> TaskSpec:
+    """The stored task as an editable TaskSpec (what :func:`update_task` takes back)."""
+    definition = task_definition(session, task_id)
+    task = get_task(session, task_id)
+    lead = next(d for d in definition.departments if d.role == DeptRole.LEAD.value)
+    return TaskSpec(
+        title=definition.title,
+        item_ids=list(definition.item_ids),
+        lead_department_id=lead.department_id,
+        partner_department_ids=[
+            d.department_id for d in definition.departments if d.role != DeptRole.LEAD.value
+        ],
+        inspectors_per_object={d.department_id: d.inspectors_per_object for d in definition.departments},
+        pool_filter=definition.pool_filter,
+        exclusions=definition.exclusions,
+        strata=definition.strata,
+        cap=definition.cap,
+        planned_date=definition.planned_date,
+        year=definition.year,
+        remarks=task.remarks,
+    )

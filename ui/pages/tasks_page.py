@@ -1,0 +1,252 @@
+"""抽查任务: the year's tasks, new tasks from the plan or ad hoc, and the draw console for each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.tasks import TaskError, draw_history, plan_row_spec, task_definition, task_spec
+from app.tasks.listing import PlanRowLine, TaskLine, list_tasks, plan_rows_for_tasks
+from ui import feedback
+from ui.context import AppContext
+from ui.draw.console import DrawConsole
+from ui.draw.task_dialog import TaskDialog
+from ui.models.list_table import Column, ListTableModel
+from ui.pages import Page
+
+TASK_COLUMNS: list[Column[TaskLine]] = [
+    Column("任务编号", lambda t: t.code),
+    Column("任务名称", lambda t: t.title),
+    Column("牵头部门", lambda t: t.department),
+    Column("联合部门", lambda t: t.partners),
+    Column("来源", lambda t: t.kind),
+    Column("计划检查日期", lambda t: t.planned_date.isoformat() if t.planned_date else ""),
+    Column("状态", lambda t: t.status),
+    Column("抽取次数", lambda t: t.attempts, align_right=True),
+    Column("抽中户数", lambda t: t.drawn, align_right=True),
+]
+PLAN_ROW_COLUMNS: list[Column[PlanRowLine]] = [
+    Column("计划月份", lambda r: f"{r.planned_month}月" if r.planned_month else ""),
+    Column("部门", lambda r: r.department),
+    Column("抽查事项", lambda r: r.item),
+    Column("计划抽查数", lambda r: r.planned_count, align_right=True),
+    Column("已建任务", lambda r: r.tasks or "", align_right=True),
+]
+
+
+def _table(model: ListTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return view
+
+
+class PlanRowPicker(QDialog):
+    """Choose the plan row a task is made from."""
+
+    def __init__(self, rows: list[PlanRowLine], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("由年度计划生成任务：选择计划行")
+        self.resize(820, 520)
+        self.model: ListTableModel[PlanRowLine] = ListTableModel(PLAN_ROW_COLUMNS, rows)
+        self.view = _table(self.model)
+        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.view.doubleClicked.connect(lambda _i: self.accept())
+        buttons = QDialogButtonBox()
+        buttons.addButton("下一步", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> PlanRowLine | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row_object(rows[0].row()) if rows else None
+
+
+class TasksPage(Page):
+    TITLE = "抽查任务与摇号"
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(context)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        heading = QLabel(self.TITLE)
+        heading.setObjectName("pageHeading")
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(QLabel("年度："))
+        self.year = QSpinBox()
+        self.year.setRange(2015, 2100)
+        self.year.setValue(dt.date.today().year)
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        top.addWidget(self.year)
+        layout.addLayout(top)
+
+        bar = QHBoxLayout()
+        self.from_plan_button = QPushButton("由年度计划生成任务…")
+        self.adhoc_button = QPushButton("新建专项任务（计划外）…")
+        self.edit_button = QPushButton("修改任务…")
+        self.draw_button = QPushButton("开始摇号")
+        self.draw_button.setDefault(True)
+        for button in (self.from_plan_button, self.adhoc_button, self.edit_button):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        bar.addWidget(self.draw_button)
+        layout.addLayout(bar)
+        self.from_plan_button.clicked.connect(self.new_from_plan)
+        self.adhoc_button.clicked.connect(self.new_adhoc)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.draw_button.clicked.connect(self.open_console)
+
+        self.model: ListTableModel[TaskLine] = ListTableModel(TASK_COLUMNS)
+        self.table = _table(self.model)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.doubleClicked.connect(lambda _i: self.open_console())
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText("选择一个任务查看抽取范围、规则和抽取记录。")
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setSizes([860, 360])
+        layout.addWidget(splitter, 1)
+        self.consoles: dict[int, DrawConsole] = {}
+        self._update_buttons()
+
+    def refresh(self) -> None:
+        selected = self.selected()
+        with self.context.database.sessions() as session:
+            self.model.set_rows(list_tasks(session, self.year.value()))
+        if selected is not None:
+            for row in range(self.model.rowCount()):
+                if self.model.row_object(row).task_id == selected.task_id:
+                    self.table.selectRow(row)
+        self._update_buttons()
+
+    def selected(self) -> TaskLine | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_object(rows[0].row()) if rows else None
+
+    def select_task(self, task_id: int) -> None:
+        for row in range(self.model.rowCount()):
+            if self.model.row_object(row).task_id == task_id:
+                self.table.selectRow(row)
+                return
+
+    def _update_buttons(self) -> None:
+        task = self.selected()
+        self.edit_button.setEnabled(task is not None and task.status == "待抽取" and task.attempts == 0)
+        self.draw_button.setEnabled(task is not None)
+        self.draw_button.setText("查看摇号" if task is not None and task.status != "待抽取" else "开始摇号")
+
+    def _on_selection(self) -> None:
+        self._update_buttons()
+        task = self.selected()
+        if task is None:
+            self.detail.clear()
+            return
+        with self.context.database.sessions() as session:
+            d = task_definition(session, task.task_id)
+            history = draw_history(session, task.task_id)
+        lines = [
+            f"{d.code}　{d.title}",
+            f"状态：{d.status}　来源：{'计划外（专项）' if d.is_unplanned else '年度计划'}",
+            "抽查事项：" + "；".join(d.items),
+            "检查部门："
+            + "、".join(f"{x.name}（{x.role}，每户 {x.inspectors_per_object} 名）" for x in d.departments),
+            "计划检查日期：" + (d.planned_date.isoformat() if d.planned_date else "未定"),
+            "检查对象范围："
+            + ("；".join(d.pool_filter.describe()) if d.pool_filter.directed else "不定向（全部对象）"),
+            "抽取规则：" + d.strata.describe(),
+            "",
+            "抽取记录：" if history else "尚未抽取。",
+        ]
+        for a in history:
+            when = a.finished_at or a.prepared_at
+            line = f"第{a.attempt_no}次　{a.status}　{when.astimezone():%Y-%m-%d %H:%M}　{a.operator_name}　{a.place}"
+            if a.void_reason:
+                line += f"\n　　作废原因：{a.void_reason}"
+            if a.replacements:
+                line += f"\n　　递补 {a.replacements} 次"
+            lines.append(line)
+        self.detail.setPlainText("\n".join(lines))
+
+    # --- actions -------------------------------------------------------------------------------------
+    def new_from_plan(self) -> int | None:
+        with self.context.database.sessions() as session:
+            rows = plan_rows_for_tasks(session, self.year.value())
+        if not rows:
+            feedback.info(
+                self, f"{self.year.value()}年度没有已报审或已备案的抽查计划。", title="由年度计划生成任务"
+            )
+            return None
+        picker = PlanRowPicker(rows, self)
+        if not picker.exec() or picker.chosen() is None:
+            return None
+        row = picker.chosen()
+        assert row is not None
+        try:
+            with self.context.database.sessions() as session:
+                spec = plan_row_spec(session, row.plan_row_id)
+        except TaskError as exc:
+            feedback.warn(self, exc.message_zh, title="计划行不完整")
+            return None
+        return self._run_dialog(TaskDialog(self.context, spec, plan_row_id=row.plan_row_id, parent=self))
+
+    def new_adhoc(self) -> int | None:
+        return self._run_dialog(TaskDialog(self.context, parent=self))
+
+    def edit_selected(self) -> int | None:
+        task = self.selected()
+        if task is None:
+            return None
+        with self.context.database.sessions() as session:
+            spec = task_spec(session, task.task_id)
+        return self._run_dialog(TaskDialog(self.context, spec, task_id=task.task_id, parent=self))
+
+    def _run_dialog(self, dialog: TaskDialog) -> int | None:
+        if not dialog.exec() or dialog.saved_task_id is None:
+            return None
+        self.refresh()
+        self.select_task(dialog.saved_task_id)
+        self.context.data_changed.emit("tasks")
+        self.context.status_message.emit("任务已保存。")
+        return dialog.saved_task_id
+
+    def open_console(self) -> DrawConsole | None:
+        task = self.selected()
+        if task is None:
+            return None
+        console = self.consoles.get(task.task_id)
+        if console is None or not console.isVisible():
+            console = DrawConsole(self.context, task.task_id)
+            console.changed.connect(self.refresh)
+            self.consoles[task.task_id] = console
+        console.show()
+        console.raise_()
+        console.activateWindow()
+        return console
