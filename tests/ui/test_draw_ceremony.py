@@ -204,3 +204,29 @@ def test_projection_scales_its_type_with_the_screen(qtbot: QtBot, size: tuple[in
     window.resize(*size)
     window.show()
     assert f"font-size: {size[1] // 28}px" in window.styleSheet()
+
+
+def test_a_drawn_task_reopens_on_its_results_and_can_be_voided_with_a_reason(
+    qtbot: QtBot, demo_db: Database, dialogs
+) -> None:  # type: ignore[no-untyped-def]
+    task_id = _food_task(demo_db)
+    first = _console(qtbot, demo_db, task_id)
+    assert first.check_pool()
+    first.operator.setText("张经办")
+    first.place.setText("县局三楼会议室")
+    first.prepare()
+    first.commit()
+    _type_witnesses(first, [("王建国", "1 2 3")])
+    dialogs.answer("揭晓并抽取")
+    first.reveal()
+    drawn = [o.entity_id for o in first.results]
+    first.projection.skip_reveal()
+    first.close()
+
+    again = _console(qtbot, demo_db, task_id)
+    assert again.step() == 3 and [o.entity_id for o in again.results] == drawn
+    assert again.operator.text() == "张经办"
+    assert again.void_with_reason("检查日期调整，重新抽取")
+    assert again.step() == 0 and again.results == []
+    with demo_db.sessions() as session:
+        assert [a.status for a in draw_history(session, task_id)] == ["已作废"]

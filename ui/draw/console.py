@@ -42,6 +42,7 @@ from app.tasks import (
     PreparedTaskDraw,
     TaskError,
     commit_draw,
+    current_record,
     draw_assignments,
     draw_history,
     finish_draw,
@@ -51,6 +52,7 @@ from app.tasks import (
     void_draw,
 )
 from app.tasks.archive import export_draw_files
+from db.models import Draw
 from ui import feedback
 from ui.context import AppContext
 from ui.draw.projection import ProjectionWindow
@@ -99,7 +101,28 @@ class DrawConsole(QWidget):
         self.projection = ProjectionWindow(context.settings().bureau_name)
         self._build()
         self._go(0)
+        self._load_finished()
         self._show_title()
+
+    def _load_finished(self) -> None:
+        """A task already drawn opens on its results: reprint, export, 递补 — never a second draw."""
+        with self.context.database.sessions() as session:
+            done = [a for a in draw_history(session, self.task_id) if a.status == "已完成"]
+            if not done:
+                return
+            attempt = done[-1]
+            record = current_record(session, attempt.draw_id)
+            stored_sha = session.get(Draw, attempt.draw_id).record_sha256  # type: ignore[union-attr]
+            self.results = draw_assignments(session, attempt.draw_id)
+        self.finished_draw = FinishedDraw(
+            attempt.draw_id, attempt.draw_uid, attempt.attempt_no, record["seed"], stored_sha, record
+        )
+        self.operator.setText(attempt.operator_name)
+        self.place.setText(attempt.place)
+        self._fill_results()
+        self._go(3)
+        self.skip_button.setEnabled(False)
+        self.void_button.setEnabled(True)
 
     # --- layout -------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -282,7 +305,7 @@ class DrawConsole(QWidget):
         self.step_list.setCurrentRow(step)
         self.primary.setText(("确认抽取池并开始", "生成承诺值", "揭晓并抽取", "完成，关闭")[step])
         self.primary.setEnabled(step != 0 or bool(self.preview and self.preview.feasible))
-        self.void_button.setEnabled(self.handle is not None)
+        self.void_button.setEnabled(self.handle is not None or self.finished_draw is not None)
         for widget in (self.operator, self.place):
             widget.setEnabled(step == 0)
 
@@ -553,7 +576,7 @@ class DrawConsole(QWidget):
         self.changed.emit()
 
     def void(self) -> bool:
-        if self.handle is None:
+        if self.handle is None and self.finished_draw is None:
             return False
         reason, ok = QInputDialog.getMultiLineText(
             self, "作废本次抽取", "作废原因（必填，将记入下一次抽取的记录）："
@@ -563,15 +586,26 @@ class DrawConsole(QWidget):
         return self.void_with_reason(reason)
 
     def void_with_reason(self, reason: str) -> bool:
-        assert self.handle is not None
+        draw_id = (
+            self.handle.draw_id if self.handle else self.finished_draw.draw_id if self.finished_draw else None
+        )
+        attempt = (
+            self.handle.attempt_no
+            if self.handle
+            else self.finished_draw.attempt_no
+            if self.finished_draw
+            else 0
+        )
+        if draw_id is None:
+            return False
         with self.context.database.sessions() as session:
             try:
-                void_draw(session, self.handle.draw_id, reason)
+                void_draw(session, draw_id, reason)
             except TaskError as exc:
                 feedback.warn(self, exc.message_zh, title="未能作废")
                 return False
-        log.info("draw %s voided: %s", self.handle.draw_uid, reason)
-        self.context.status_message.emit(f"第{self.handle.attempt_no}次抽取已作废。")
+        log.info("draw %s voided: %s", draw_id, reason)
+        self.context.status_message.emit(f"第{attempt}次抽取已作废。")
         self.handle = self.sealed = self.finished_draw = None
         self.preview = None
         self.results = []
