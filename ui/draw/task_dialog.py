@@ -7,8 +7,8 @@ draw console before any commitment; this dialog only says what the task is.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
+import functools
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QDate, Qt
