@@ -89,6 +89,18 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     return selftest()
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.io.cli import run_import
+
+    return run_import(args.kind, args.file, _db_location(args), dry_run=args.dry_run)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.io.cli import run_export
+
+    return run_export(args.kind, args.file, _db_location(args), include_personal=args.include_personal)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line. Every command accepts --db."""
     db_help = "使用指定的数据库文件（默认：用户数据目录中的数据库）"
@@ -119,6 +131,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     selftest = sub.add_parser("selftest", parents=[common], help="运行 RFC 3797 与 SJDRAW-1 标准向量自检")
     selftest.set_defaults(handler=cmd_selftest)
+
+    kinds = "{entities|inspectors|items}"
+    imp = sub.add_parser("import", parents=[common], help="导入名录（xlsx、xls、csv）；最后一行输出 JSON 计数")
+    imp.add_argument("kind", metavar=kinds, help="entities 检查对象 / inspectors 执法检查人员 / items 抽查事项")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
+    imp.set_defaults(handler=cmd_import)
+
+    exp = sub.add_parser("export", parents=[common], help="把名录导出为 xlsx（可原样导回）")
+    exp.add_argument("kind", metavar=kinds, help="entities 检查对象 / inspectors 执法检查人员 / items 抽查事项")
+    exp.add_argument("file", type=Path, metavar="FILE")
+    exp.add_argument("--include-personal", action="store_true", help="导出完整身份证号（默认打码）")
+    exp.set_defaults(handler=cmd_export)
     return parser
 
 

@@ -1,0 +1,65 @@
+"""Exceptions of the import and export: each carries ``message_zh``, a sentence for the clerk."""
+
+from __future__ import annotations
+
+__all__ = [
+    "EmptyFileError",
+    "EncryptedFileError",
+    "ExportError",
+    "HeaderNotFoundError",
+    "ImportFileError",
+    "ImportRefusedError",
+    "MappingError",
+    "MislabelledFileError",
+    "MissingColumnError",
+    "RegistryIOError",
+    "UnreadableFileError",
+]
+
+
+class RegistryIOError(Exception):
+    """Base of every expected import/export failure."""
+
+    def __init__(self, message_zh: str) -> None:
+        super().__init__(message_zh)
+        self.message_zh = message_zh
+
+
+class ImportFileError(RegistryIOError):
+    """The file cannot be used at all (the CLI exits 2)."""
+
+
+class UnreadableFileError(ImportFileError):
+    """Missing, damaged, binary garbage, or not a spreadsheet."""
+
+
+class MislabelledFileError(ImportFileError):
+    """The name says one format, the content is another (e.g. a CSV text named .xlsx)."""
+
+
+class EncryptedFileError(ImportFileError):
+    """Protected by an opening password."""
+
+
+class EmptyFileError(ImportFileError):
+    """No bytes, or no data in any sheet."""
+
+
+class HeaderNotFoundError(ImportFileError):
+    """No row looks like a header of this registry."""
+
+
+class MissingColumnError(ImportFileError):
+    """A required column (e.g. 名称) is not among the mapped columns."""
+
+
+class MappingError(ImportFileError):
+    """A column mapping given by the caller cannot be applied."""
+
+
+class ImportRefusedError(RegistryIOError):
+    """apply_import was asked to write a preview that has errors; nothing was written."""
+
+
+class ExportError(RegistryIOError):
+    """The export file cannot be written."""
