@@ -111,3 +111,47 @@ def test_selecting_a_row_shows_its_details(qtbot: QtBot, demo_db: Database) -> N
 def test_items_page_lists_the_items(qtbot: QtBot, demo_db: Database) -> None:
     _window, page = _page(qtbot, demo_db, ItemsPage)
     assert page.model.rowCount() == _sql_count(demo_db, "SELECT count(*) FROM inspection_item")
+
+
+def test_add_edit_and_bulk_edit_through_the_dialogs(qtbot: QtBot, demo_db: Database, dialogs) -> None:  # type: ignore[no-untyped-def]
+    from ui.widgets.bulk_edit import BulkEditDialog
+    from ui.widgets.record_form import RecordDialog
+
+    window, page = _page(qtbot, demo_db, EntitiesPage)
+    dialog = RecordDialog(window.context, "entities", None, page)
+    dialog.editors["name"].setText("示范县新开张便利店")  # type: ignore[attr-defined]
+    dialog.editors["uscc"].setText("ABC")  # type: ignore[attr-defined]
+    assert dialog.save() is False, "a malformed code is refused"
+    assert (
+        dialog.problems["uscc"].isVisibleTo(dialog) and "统一社会信用代码" in dialog.problems["uscc"].text()
+    )
+    dialog.editors["uscc"].setText("")  # type: ignore[attr-defined]
+    assert dialog.save() is True and dialog.saved_id is not None
+    new_id = dialog.saved_id
+    page.refresh()
+    assert page.model.row_of(new_id) >= 0
+    assert _sql_count(demo_db, "SELECT count(*) FROM entity") == 2_001
+
+    page.select_id(new_id)
+    editor = RecordDialog(window.context, "entities", new_id, page)
+    assert editor.editors["name"].text() == "示范县新开张便利店"  # type: ignore[attr-defined]
+    editor.editors["address"].setText("示范县城关镇幸福街8号")  # type: ignore[attr-defined]
+    assert editor.save()
+    assert _sql_count(demo_db, "SELECT count(*) FROM entity WHERE address = '示范县城关镇幸福街8号'") == 1
+    assert "暂无抽查记录" in page.detail.extra_body.text()
+
+    page.table.selectAll()
+    ids = page.selected_ids()
+    assert len(ids) == 2_001 and page.bulk_button.isEnabled()
+    bulk = BulkEditDialog(window.context, "entities", ids[:300], page)
+    bulk.field.setCurrentIndex(bulk.field.findData("risk_level"))
+    bulk.editor.setCurrentText("高")  # type: ignore[attr-defined]
+    dialogs.answer("修改")
+    assert bulk.apply()
+    assert (
+        _sql_count(
+            demo_db,
+            f"SELECT count(*) FROM entity WHERE risk_level = '高' AND id IN ({','.join(map(str, ids[:300]))})",
+        )
+        == 300
+    )

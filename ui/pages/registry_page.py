@@ -106,6 +106,7 @@ class RegistryPage(Page):
             header.resizeSection(number, column.width)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
+        self._add_edit_actions()
         self.detail = self.build_detail()
         splitter = QSplitter()
         splitter.addWidget(self.table)
@@ -225,8 +226,68 @@ class RegistryPage(Page):
         archived = self.archived_box.isChecked()
         self.archive_button.setText("恢复" if archived else "归档")
         self.archive_button.setEnabled(bool(ids))
+        self.edit_button.setEnabled(len(ids) == 1 and not archived)
+        self.bulk_button.setEnabled(len(ids) > 1 and not archived)
 
     # --- actions -------------------------------------------------------------------------------------
+    def _add_edit_actions(self) -> None:
+        """新增 / 编辑 / 批量修改 before the 归档 button; double-click on a row edits it."""
+        self.add_button = QPushButton("新增…")
+        self.edit_button = QPushButton("编辑…")
+        self.bulk_button = QPushButton("批量修改…")
+        self.bulk_button.setToolTip("选中多条记录后统一修改一个字段，如风险等级")
+        position = self.action_bar.indexOf(self.archive_button)
+        for offset, button in enumerate((self.add_button, self.edit_button, self.bulk_button)):
+            self.action_bar.insertWidget(position + offset, button)
+        self.add_button.clicked.connect(self.add_record)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.bulk_button.clicked.connect(self.bulk_edit_selected)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+
+    def add_record(self) -> int | None:
+        from ui.widgets.record_form import RecordDialog
+
+        dialog = RecordDialog(self.context, self.VIEW.name, None, self)
+        if not dialog.exec() or dialog.saved_id is None:
+            return None
+        self._after_edit(dialog.saved_id, "已新增一条记录。")
+        return dialog.saved_id
+
+    def edit_selected(self) -> bool:
+        from ui.widgets.record_form import RecordDialog
+
+        ids = self.selected_ids()
+        if len(ids) != 1 or self.archived_box.isChecked():
+            return False
+        dialog = RecordDialog(self.context, self.VIEW.name, ids[0], self)
+        if not dialog.exec():
+            return False
+        self._after_edit(ids[0], "记录已保存。")
+        return True
+
+    def bulk_edit_selected(self) -> int:
+        from ui.widgets.bulk_edit import BulkEditDialog
+
+        ids = self.selected_ids()
+        if len(ids) < 2:
+            return 0
+        dialog = BulkEditDialog(self.context, self.VIEW.name, ids, self)
+        if not dialog.exec():
+            return 0
+        self.context.data_changed.emit(self.VIEW.name)
+        self.refresh()
+        self.context.status_message.emit(f"已修改 {dialog.changed:,} 条记录。")
+        return dialog.changed
+
+    def _after_edit(self, row_id: int, message: str) -> None:
+        self.context.data_changed.emit(self.VIEW.name)
+        self.refresh()
+        if not self.select_id(row_id):
+            self.context.status_message.emit(message + "（不在当前筛选结果中）")
+            return
+        self.show_detail(row_id)
+        self.context.status_message.emit(message)
+
     def archive_selected(self) -> None:
         ids = self.selected_ids()
         if not ids:
@@ -252,6 +313,21 @@ class EntitiesPage(RegistryPage):
     VIEW = rq.ENTITIES
     TITLE = rq.ENTITIES.title
     SEARCH_HINT = "搜索名称、统一社会信用代码、地址、负责人、电话（Ctrl+F）"
+
+    def show_detail(self, row_id: int | None) -> None:
+        from app.registry.history import inspection_history
+        from ui.widgets.record_detail import RecordDetail
+
+        super().show_detail(row_id)
+        if row_id is None or not isinstance(self.detail, RecordDetail):
+            return
+        with self.context.database.sessions() as session:
+            history = inspection_history(session, row_id)
+        lines = [
+            f"{h.year}年　{h.task}　{'检查日期 ' + h.inspected_on.isoformat() if h.inspected_on else '已抽中'}　{h.result}"
+            for h in history
+        ]
+        self.detail.show_extra("抽查记录", lines, "暂无抽查记录。")
 
 
 class InspectorsPage(RegistryPage):

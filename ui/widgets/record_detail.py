@@ -35,6 +35,13 @@ class RecordDetail(QWidget):
             self.form.addRow(f"{column.title}：", value)
             self.labels[column.key] = value
         self.extra = QVBoxLayout()
+        self.extra_title = QLabel()
+        self.extra_title.setObjectName("sectionTitle")
+        self.extra_body = QLabel()
+        self.extra_body.setWordWrap(True)
+        self.extra_body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.extra.addWidget(self.extra_title)
+        self.extra.addWidget(self.extra_body)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -58,3 +65,8 @@ class RecordDetail(QWidget):
             return
         for column, value in zip(self.view.columns, values, strict=True):
             self.labels[column.key].setText("" if value is None else str(value))
+
+    def show_extra(self, title: str, lines: list[str], empty: str) -> None:
+        """A section under the values, e.g. an entity's 抽查记录."""
+        self.extra_title.setText(title)
+        self.extra_body.setText("\n".join(lines) if lines else empty)
