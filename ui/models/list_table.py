@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 Row = TypeVar("Row")
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -67,3 +68,19 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
         if orientation == Qt.Orientation.Horizontal:
             return self._columns[section].title if 0 <= section < len(self._columns) else None
         return str(section + 1)
+
+
+def list_table_view(model: ListTableModel, stretch_column: int, *, single: bool = False) -> QTableView:
+    """A read-only, row-selecting table for a small list; one column takes the spare width."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    return view

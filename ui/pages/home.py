@@ -6,15 +6,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHeaderView,
     QLabel,
-    QTableView,
     QVBoxLayout,
 )
 
 from app.overview import MonthLine, Overview, PlanLine, load_overview
 from ui.context import AppContext
-from ui.models.list_table import Column, ListTableModel
+from ui.models.list_table import Column, ListTableModel, list_table_view
 from ui.pages import Page
 
 PLAN_COLUMNS: list[Column[PlanLine]] = [
@@ -57,19 +55,6 @@ class StatCard(QFrame):
         self.detail.style().polish(self.detail)
 
 
-def _table(model: ListTableModel, stretch_column: int) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    return view
-
-
 class HomePage(Page):
     TITLE = "首页"
 
@@ -95,14 +80,14 @@ class HomePage(Page):
         self.plans_title.setObjectName("sectionTitle")
         layout.addWidget(self.plans_title)
         self.plans_model: ListTableModel[PlanLine] = ListTableModel(PLAN_COLUMNS)
-        self.plans_view = _table(self.plans_model, stretch_column=1)
+        self.plans_view = list_table_view(self.plans_model, stretch_column=1)
         layout.addWidget(self.plans_view, 3)
 
         self.month_title = QLabel()
         self.month_title.setObjectName("sectionTitle")
         layout.addWidget(self.month_title)
         self.month_model: ListTableModel[MonthLine] = ListTableModel(MONTH_COLUMNS)
-        self.month_view = _table(self.month_model, stretch_column=1)
+        self.month_view = list_table_view(self.month_model, stretch_column=1)
         layout.addWidget(self.month_view, 2)
         self.month_empty = QLabel("本月没有计划中的抽查事项。")
         self.month_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

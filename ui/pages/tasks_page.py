@@ -5,17 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +23,7 @@ from ui import feedback
 from ui.context import AppContext
 from ui.draw.console import DrawConsole
 from ui.draw.task_dialog import TaskDialog
-from ui.models.list_table import Column, ListTableModel
+from ui.models.list_table import Column, ListTableModel, list_table_view
 from ui.pages import Page
 
 TASK_COLUMNS: list[Column[TaskLine]] = [
@@ -49,18 +46,6 @@ PLAN_ROW_COLUMNS: list[Column[PlanRowLine]] = [
 ]
 
 
-def _table(model: ListTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return view
-
-
 class PlanRowPicker(QDialog):
     """Choose the plan row a task is made from."""
 
@@ -69,8 +54,7 @@ class PlanRowPicker(QDialog):
         self.setWindowTitle("由年度计划生成任务：选择计划行")
         self.resize(820, 520)
         self.model: ListTableModel[PlanRowLine] = ListTableModel(PLAN_ROW_COLUMNS, rows)
-        self.view = _table(self.model)
-        self.view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.view = list_table_view(self.model, stretch_column=2, single=True)
         self.view.doubleClicked.connect(lambda _i: self.accept())
         buttons = QDialogButtonBox()
         buttons.addButton("下一步", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -122,8 +106,7 @@ class TasksPage(Page):
         self.draw_button.clicked.connect(self.open_console)
 
         self.model: ListTableModel[TaskLine] = ListTableModel(TASK_COLUMNS)
-        self.table = _table(self.model)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = list_table_view(self.model, stretch_column=1, single=True)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.doubleClicked.connect(lambda _i: self.open_console())
         self.detail = QPlainTextEdit()

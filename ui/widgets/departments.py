@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +24,7 @@ from app.registry.departments import (
 from db.engine import transaction
 from ui import feedback
 from ui.context import AppContext
-from ui.models.list_table import Column, ListTableModel
+from ui.models.list_table import Column, ListTableModel, list_table_view
 
 COLUMNS: list[Column[DepartmentRow]] = [
     Column("部门名称", lambda d: d.name + ("（已归档）" if d.archived else "")),
@@ -99,15 +96,7 @@ class DepartmentsPanel(QWidget):
         super().__init__()
         self.context = context
         self.model: ListTableModel[DepartmentRow] = ListTableModel(COLUMNS)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table = list_table_view(self.model, stretch_column=0, single=True)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         buttons = QHBoxLayout()
