@@ -330,24 +330,43 @@ class _PagedCanvas(Canvas):
         super().save()
 
 
-def page_decorator(styles: FormStyles, header_left: str, header_right: str) -> PageDecorator:
-    """Header (bureau name, a reference) with a rule, and the footer 第 X 页 共 Y 页 on every page."""
+def page_decorator(
+    styles: FormStyles, header_left: str, header_right: str, page_size: tuple[float, float] = A4
+) -> PageDecorator:
+    """Header (bureau name, a reference) with a rule, and the footer 第 X 页 共 Y 页 on every page
+    (``page_size`` e.g. ``landscape(A4)`` for wide tables)."""
     fonts = styles.fonts
+    width, height = page_size
 
     def decorate(canvas: Canvas, number: int, total: int) -> None:
         canvas.saveState()
-        top = PAGE_HEIGHT - MARGIN_TOP + 8 * mm
+        top = height - MARGIN_TOP + 8 * mm
         canvas.setFont(fonts.hei, 10)
         canvas.drawString(MARGIN_LEFT, top, header_left)
         canvas.setFont(fonts.song, 8.5)
-        canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, top, header_right)
+        canvas.drawRightString(width - MARGIN_RIGHT, top, header_right)
         canvas.setLineWidth(0.6)
-        canvas.line(MARGIN_LEFT, top - 2.5 * mm, PAGE_WIDTH - MARGIN_RIGHT, top - 2.5 * mm)
+        canvas.line(MARGIN_LEFT, top - 2.5 * mm, width - MARGIN_RIGHT, top - 2.5 * mm)
         canvas.setFont(fonts.song, 9)
-        canvas.drawCentredString(PAGE_WIDTH / 2, MARGIN_BOTTOM - 10 * mm, f"第 {number} 页 共 {total} 页")
+        canvas.drawCentredString(width / 2, MARGIN_BOTTOM - 10 * mm, f"第 {number} 页 共 {total} 页")
         canvas.restoreState()
 
     return decorate
+
+
+def write_pdf_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Run ``write(temporary_path)`` one build at a time, then rename the result to ``path`` (a half-written
+    PDF never takes the place of a good one). For PDFs drawn straight on a canvas; see also :func:`build_pdf`.
+    """
+    target = Path(path)
+    temporary = target.with_name(target.name + ".part")
+    try:
+        with _build_lock:  # reportlab's fonts keep per-document state; one build at a time is the safe use
+            write(temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
 
 
 def build_pdf(
@@ -358,34 +377,31 @@ def build_pdf(
     title: str,
     author: str,
     initial_font: str,
+    page_size: tuple[float, float] = A4,
 ) -> Path:
-    """Lay out ``story`` on A4 portrait into ``path``; written to a temporary file first, then renamed.
+    """Lay out ``story`` on A4 (portrait unless ``page_size`` says otherwise) into ``path``; written to a
+    temporary file first, then renamed.
 
     ``initial_font`` replaces reportlab's default Helvetica, which would otherwise be referenced unembedded.
     """
-    target = Path(path)
-    temporary = target.with_name(target.name + ".part")
-    doc = SimpleDocTemplate(
-        str(temporary),
-        pagesize=A4,
-        leftMargin=MARGIN_LEFT,
-        rightMargin=MARGIN_RIGHT,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        title=title,
-        author=author,
-        creator="shuangsuiji",
-        lang="zh-CN",
-        initialFontName=initial_font,
-    )
 
     def maker(*args: Any, **kwargs: Any) -> Canvas:
         return _PagedCanvas(*args, decorate=decorate, **kwargs)
 
-    try:
-        with _build_lock:  # reportlab's fonts keep per-document state; one build at a time is the safe use
-            doc.build(story, canvasmaker=maker)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
+    def write(temporary: Path) -> None:
+        doc = SimpleDocTemplate(
+            str(temporary),
+            pagesize=page_size,
+            leftMargin=MARGIN_LEFT,
+            rightMargin=MARGIN_RIGHT,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=title,
+            author=author,
+            creator="shuangsuiji",
+            lang="zh-CN",
+            initialFontName=initial_font,
+        )
+        doc.build(story, canvasmaker=maker)
+
+    return write_pdf_atomically(path, write)
