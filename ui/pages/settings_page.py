@@ -22,6 +22,7 @@ from db.engine import transaction
 from ui import feedback
 from ui.context import AppContext
 from ui.pages import Page
+from ui.widgets.calendar_panel import CalendarPanel
 from ui.widgets.departments import DepartmentsPanel
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ class SettingsPage(Page):
         self.tabs.addTab(general, "单位信息")
         self.departments = DepartmentsPanel(context)
         self.tabs.addTab(self.departments, "部门")
+        self.calendar = CalendarPanel(context)
+        self.tabs.addTab(self.calendar, "节假日")
         form_box = QWidget()
         form_box.setMaximumWidth(720)
         form = QFormLayout(form_box)
@@ -84,6 +87,7 @@ class SettingsPage(Page):
 
     def refresh(self) -> None:
         self.departments.refresh()
+        self.calendar.refresh()
         self._stored = self.context.settings()
         s = self._stored
         self.bureau_name.setText(s.bureau_name)
