@@ -62,7 +62,6 @@ from app.inspections.views import (
     inspection_detail,
     task_inspections,
 )
-from app.inspections.workdays import add_workdays
 
 __all__ = [
     "ARCHIVE_NO_PATTERN",
@@ -88,7 +87,6 @@ __all__ = [
     "PublicationInfo",
     "PublicationRow",
     "StartedInspections",
-    "add_workdays",
     "assign_doc_no",
     "file_inspection",
     "filing_problems",

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from app.inspections.common import get_task
 from app.inspections.errors import PublicationError
-from app.inspections.workdays import add_workdays
 from app.registry.codes import EntityCodeKind, classify_entity_code, mask_id_number, normalize_code
 from app.settings import load_settings
 from app.tasks.common import one_line, unit_of_work
+from app.workdays import load_work_calendar
 from db.base import utcnow
 from db.enums import DeptRole, EntityKind, InspectionStatus, TaskStatus
 from db.models import (
@@ -197,8 +197,9 @@ def publish_task(
             raise PublicationError(
                 f"公示日期 {published_on.isoformat()} 早于任务结束日期 {task.end_date.isoformat()}"
             )
-        workdays = load_settings(session).publication_deadline_workdays
-        deadline = add_workdays(session, task.end_date, workdays) if task.end_date else None
+        deadline = (
+            load_work_calendar(session).deadline_for_publication(task.end_date) if task.end_date else None
+        )
         publication = Publication(
             task_id=task.id,
             published_on=published_on,

@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.inspections.common import get_inspection, get_task
 from app.inspections.recording import FindingInput, InspectionInput
-from app.inspections.workdays import add_workdays
-from app.settings import load_settings
+from app.workdays import load_work_calendar
 from db.enums import InspectionStatus
 from db.models import Assignment, AssignmentInspector, Department, Entity, Inspection, Inspector
 
@@ -101,7 +100,6 @@ def task_inspections(
     """The task's forms in draw order, with the filing deadline and whether a draft is overdue."""
     get_task(session, task_id)
     today = today or dt.date.today()
-    workdays = load_settings(session).form_deadline_workdays
     rows = session.execute(
         select(Inspection, Assignment.order_no, Entity.name, Entity.uscc, Entity.reg_no)
         .join(Assignment, Assignment.id == Inspection.assignment_id)
@@ -109,11 +107,12 @@ def task_inspections(
         .where(Inspection.task_id == task_id)
         .order_by(Assignment.order_no)
     )
+    calendar = load_work_calendar(session)
     result, due_of = [], {}  # a task's forms share a handful of inspection dates
     for inspection, order, name, uscc, reg_no in rows:
         day = inspection.inspection_date
         if day is not None and day not in due_of:
-            due_of[day] = add_workdays(session, day, workdays)
+            due_of[day] = calendar.deadline_for_form(day)
         due = due_of.get(day) if day else None
         draft = inspection.status == InspectionStatus.DRAFT.value
         result.append(

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from app.inspections import (
     PUBLICATION_HEADERS,
     PublicationError,
-    add_workdays,
     file_inspection,
     publication_rows,
     publication_title,
@@ -22,9 +21,9 @@ from app.inspections import (
 )
 from app.inspections.publication import public_code, public_name
 from app.registry.codes import make_id_number
+from app.workdays import load_work_calendar
 from db.enums import EntityKind, TaskStatus
 from db.models import (
-    CalendarDay,
     Entity,
     Inspection,
     InspectionInspector,
@@ -128,24 +127,11 @@ def test_publishing_is_refused_until_the_task_is_finished_then_recorded_once(
     row = session.scalars(select(Publication).where(Publication.task_id == task_id)).one()
     assert (row.published_on, row.channel, row.file_name) == (TODAY, "国家企业信用信息公示系统", "公示.xlsx")
     assert row.file_sha256 == hashlib.sha256(b"exported file").hexdigest()
-    assert row.deadline == add_workdays(session, TODAY, 7) and info.deadline == row.deadline
+    assert (
+        row.deadline == load_work_calendar(session).add_workdays(TODAY, 7) and info.deadline == row.deadline
+    )
     assert not info.overdue
     with pytest.raises(PublicationError) as again:
         publish_task(session, task_id, TODAY, "门户网站")
     assert "已公示" in again.value.message_zh
     assert "抽查结果公示" in publication_title(session, task_id)
-
-
-def test_workdays_skip_weekends_and_holidays_and_count_make_up_days(session: Session) -> None:
-    friday = dt.date(2026, 9, 25)
-    assert add_workdays(session, friday, 1) == dt.date(2026, 9, 28)  # Monday
-    assert add_workdays(session, friday, 5) == dt.date(2026, 10, 2)
-    session.add_all(
-        [CalendarDay(day=dt.date(2026, 9, 27), kind="班", name="国庆节调休")]
-        + [CalendarDay(day=dt.date(2026, 10, d), kind="休", name="国庆节") for d in range(1, 8)]
-    )
-    session.flush()
-    assert add_workdays(session, friday, 1) == dt.date(2026, 9, 27)  # the make-up Sunday
-    assert add_workdays(session, friday, 4) == dt.date(2026, 9, 30)
-    assert add_workdays(session, friday, 5) == dt.date(2026, 10, 8)
-    assert add_workdays(session, friday, 0) == friday
