@@ -51,6 +51,8 @@ def test_home_page_shows_the_county(qtbot: QtBot, demo_db: Database) -> None:
     assert home.plans_model.rowCount() == 9
     assert home.plans_model.index(0, 0).data() == "示范县市场监督管理局"
     assert "示范县市场监督管理局" in home.heading.text()
+    texts = [home.due_list.item(r).text() for r in range(home.due_list.count())]
+    assert any(t.startswith("计划") for t in texts), "the year's plan rows without a task are listed"
 
 
 def test_ctrl_number_switches_pages(qtbot: QtBot, demo_db: Database) -> None:

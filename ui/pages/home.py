@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QVBoxLayout,
 )
 
 from app.overview import MonthLine, Overview, PlanLine, load_overview
+from app.workdays import DueItems, FormDue, due_items
+from db.engine import transaction
 from ui.context import AppContext
 from ui.models.list_table import Column, ListTableModel, list_table_view
 from ui.pages import Page
@@ -83,20 +89,68 @@ class HomePage(Page):
         self.plans_view = list_table_view(self.plans_model, stretch_column=1)
         layout.addWidget(self.plans_view, 3)
 
+        lower = QHBoxLayout()
+        due_column = QVBoxLayout()
+        self.due_title = QLabel("待办与逾期")
+        self.due_title.setObjectName("sectionTitle")
+        due_column.addWidget(self.due_title)
+        self.due_list = QListWidget()
+        due_column.addWidget(self.due_list)
+        lower.addLayout(due_column, 1)
+        month_column = QVBoxLayout()
         self.month_title = QLabel()
         self.month_title.setObjectName("sectionTitle")
-        layout.addWidget(self.month_title)
+        month_column.addWidget(self.month_title)
         self.month_model: ListTableModel[MonthLine] = ListTableModel(MONTH_COLUMNS)
         self.month_view = list_table_view(self.month_model, stretch_column=1)
-        layout.addWidget(self.month_view, 2)
+        month_column.addWidget(self.month_view)
         self.month_empty = QLabel("本月没有计划中的抽查事项。")
         self.month_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.month_empty)
+        month_column.addWidget(self.month_empty)
+        lower.addLayout(month_column, 1)
+        layout.addLayout(lower, 2)
 
     def refresh(self) -> None:
-        with self.context.database.sessions() as session:
+        with transaction(self.context.database.sessions) as session:  # the first call stores the bundled holidays
             overview = load_overview(session)
+            due = due_items(session, overview.today)
         self.show_overview(overview)
+        self.show_due(due)
+
+    def show_due(self, due: DueItems) -> None:
+        """Overdue first (red), then what is due soon, then plan rows still without a task."""
+        self.due_list.clear()
+        overdue = QBrush(QColor("#b3261e"))
+        lines: list[tuple[str, bool]] = []
+        by_task: dict[str, list[FormDue]] = {}
+        for form in due.forms:  # one line per task: a task's forms share their deadlines
+            by_task.setdefault(f"{form.task_code} {form.task_title}", []).append(form)
+        for task, forms in by_task.items():
+            overdue_forms = [f for f in forms if f.due.overdue]
+            if overdue_forms:
+                worst = max(f.due.workdays_overdue for f in overdue_forms)
+                text = f"登记表　{task}：{len(overdue_forms)} 户未归档已逾期（最长 {worst} 个工作日）"
+            else:
+                soonest = min(f.due.deadline for f in forms)
+                text = f"登记表　{task}：{len(forms)} 户待填写，最早 {soonest:%m月%d日} 到期"
+            lines.append((text, bool(overdue_forms)))
+        for publication in due.publications:
+            lines.append((f"公示　{publication.description}", publication.due.overdue))
+        for row in due.plan_rows:
+            lines.append((f"计划　{row.description}", row.months_late > 0))
+        lines.sort(key=lambda line: not line[1])
+        for text, late in lines[:200]:
+            item = QListWidgetItem(text)
+            item.setToolTip(text)
+            if late:
+                item.setForeground(overdue)
+            self.due_list.addItem(item)
+        for note in due.notes:
+            self.due_list.addItem(QListWidgetItem(note))
+        if not lines and not due.notes:
+            self.due_list.addItem(QListWidgetItem("没有待办事项。"))
+        late_count = sum(1 for _t, late in lines if late)
+        self.due_title.setText(f"待办与逾期（逾期 {late_count} 项）" if late_count else "待办与逾期")
 
     def show_overview(self, o: Overview) -> None:
         settings = self.context.settings()
