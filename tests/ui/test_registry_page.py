@@ -155,3 +155,13 @@ def test_add_edit_and_bulk_edit_through_the_dialogs(qtbot: QtBot, demo_db: Datab
         )
         == 300
     )
+
+
+def test_the_page_queries_only_when_shown_and_keeps_the_default_order(demo_db: Database) -> None:
+    page = EntitiesPage(AppContext(demo_db))
+    assert not page.model.loaded and page.model.rowCount() == 0, "building the page runs no query"
+    assert page.model.query.sort_key == "name" and not page.model.query.descending
+    page.refresh()
+    assert page.model.loaded and page.model.rowCount() == 2_000
+    names = [page.model.index(r, 0).data() for r in range(50)]
+    assert names == sorted(names)

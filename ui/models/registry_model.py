@@ -52,6 +52,7 @@ class RegistryTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._cache: OrderedDict[int, tuple[Any, ...]] = OrderedDict()
         self._flag_column = next((i for i, c in enumerate(view.columns) if c.key == "flags"), -1)
+        self.loaded = False
         if load:
             self.reload()
 
@@ -61,6 +62,7 @@ class RegistryTableModel(QAbstractTableModel):
         self.beginResetModel()
         with self.database.sessions() as session:
             self._ids = matching_ids(session, self.view, self.query)
+        self.loaded = True
         self._cache.clear()
         self.endResetModel()
         self.query_changed.emit()
@@ -150,5 +152,9 @@ class RegistryTableModel(QAbstractTableModel):
         descending = order == Qt.SortOrder.DescendingOrder
         if key == self.query.sort_key and descending == self.query.descending:
             return
+        query = dataclasses.replace(self.query, sort_key=key, descending=descending)
+        if not self.loaded:  # the view sets up its sort indicator before the first load: remember, don't query
+            self.query = query
+            return
         # A reset (not a layout change): the cached rows stay valid, but row positions all move.
-        self.set_query(dataclasses.replace(self.query, sort_key=key, descending=descending))
+        self.set_query(query)

@@ -69,6 +69,14 @@ class RegistryPage(Page):
         self.archive_button.setToolTip("归档后不再参与抽取；可在“查看已归档”中恢复。数据不会被删除。")
         self.archive_button.clicked.connect(self.archive_selected)
         bar.addWidget(self.archive_button)
+        self.import_button = QPushButton("导入…")
+        self.import_button.setToolTip("从 Excel（xlsx、xls）或 CSV 文件导入；写入前先逐行检查并显示结果")
+        self.import_button.clicked.connect(self.open_import)
+        bar.addWidget(self.import_button)
+        self.export_button = QPushButton("导出…")
+        self.export_button.setToolTip("把当前筛选结果或全部记录导出为 Excel 文件")
+        self.export_button.clicked.connect(self.open_export)
+        bar.addWidget(self.export_button)
         self.action_bar = bar
         layout.addLayout(bar)
 
@@ -89,10 +97,12 @@ class RegistryPage(Page):
         self.model = RegistryTableModel(context.database, view, load=False)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(
+        # The indicator first, then sorting on: enabling sorting sorts by the indicator, and the model only
+        # records it (the page loads once, in refresh()).
+        self.table.horizontalHeader().setSortIndicator(
             [c.key for c in view.columns].index(view.default_sort), Qt.SortOrder.AscendingOrder
         )
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -307,6 +317,20 @@ class RegistryPage(Page):
         self.context.data_changed.emit(self.VIEW.name)
         self.refresh()
         self.context.status_message.emit(f"已{verb} {changed:,} 条记录。")
+
+    def open_import(self) -> None:
+        """The import wizard for this registry (window-modal); the page refreshes after an import."""
+        from ui.io.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.context, self.VIEW.name, self)
+        wizard.imported.connect(lambda _summary: self.refresh())
+        wizard.open()
+
+    def open_export(self) -> None:
+        """The export dialog, offering the ids of the current filter result or the whole registry."""
+        from ui.io.export_dialog import ExportDialog
+
+        ExportDialog(self.context, self.VIEW.name, self.model.ids(), self).open()
 
 
 class EntitiesPage(RegistryPage):
