@@ -22,6 +22,7 @@ class RegStatus(StrEnum):
     """登记状态."""
 
     ACTIVE = "存续"
+    SUSPENDED = "歇业"  # 歇业备案 under the 2022 市场主体登记管理条例: registered, not operating
     CANCELLED = "注销"
     REVOKED = "吊销"
     MOVED_OUT = "迁出"

@@ -58,7 +58,8 @@ _USCC_PREFIX = {
 }
 _CORP_FORMS = ("有限公司", "有限责任公司", "有限公司", "股份有限公司")
 _STATUS_WEIGHTS = (
-    (RegStatus.ACTIVE, 940),
+    (RegStatus.ACTIVE, 930),
+    (RegStatus.SUSPENDED, 10),
     (RegStatus.CANCELLED, 30),
     (RegStatus.REVOKED, 20),
     (RegStatus.MOVED_OUT, 10),

@@ -423,12 +423,13 @@ def _values(enum: Iterable[StrEnum]) -> tuple[str, ...]:
 _REG_STATUS_ALIASES = {
     **dict.fromkeys(
         ("在业", "开业", "在营", "正常", "存续（在营、开业、在册）", "在册", "登记成立", "有效", "营业", "成立",
-         "存续(在营、开业、在册)", "停业", "歇业", "清算", "正在清算"),
+         "存续(在营、开业、在册)", "清算", "正在清算"),
         RegStatus.ACTIVE.value,
     ),
     **dict.fromkeys(("已注销", "注销企业", "吊销,已注销", "吊销后注销", "撤销", "已撤销"), RegStatus.CANCELLED.value),
     **dict.fromkeys(("已吊销", "吊销,未注销", "吊销未注销", "吊销(未注销)", "吊销营业执照"), RegStatus.REVOKED.value),
     **dict.fromkeys(("已迁出", "迁移", "迁往异地", "迁出异地"), RegStatus.MOVED_OUT.value),
+    **dict.fromkeys(("歇业中", "已歇业", "歇业备案", "歇业状态", "停业"), RegStatus.SUSPENDED.value),
 }  # fmt: skip
 _RISK_ALIASES = {
     **dict.fromkeys(("高风险", "较高", "较高风险", "H", "HIGH"), RiskLevel.HIGH.value),

@@ -3,7 +3,7 @@
 Counting and filtering run in SQL over the live (non-archived) registry; only the final pool's rows are
 fetched. Exclusions apply in a fixed order and each count is what that step removed from what was left:
 
-1. 注销/吊销/迁出 — ``reg_status`` is not 存续;
+1. 注销/吊销/迁出/歇业 — ``reg_status`` is not 存续;
 2. not a 检查对象 of the task's items — an object counts if it fits any item's kinds and industries;
 3. already inspected — drawn for one of the task's items in a finished (non-voided) draw of the same year;
 4. annual cap — drawn that many times this year, in finished draws of any task.
@@ -31,7 +31,7 @@ from db.enums import DrawStatus, RegStatus
 from db.models import Assignment, Department, Draw, Entity, InspectionItem, InspectionTask, PlanRow, TaskItem
 
 EXCLUSION_LABELS = {
-    "deregistered": "登记状态为注销、吊销或迁出",
+    "deregistered": "登记状态为注销、吊销、迁出或歇业",
     "outside_item": "不属于抽查事项的检查对象",
     "already_inspected": "本年度已就同一抽查事项被抽中",
     "annual_cap": "本年度被抽中次数已达上限",

@@ -111,7 +111,7 @@ class Exclusions:
     row's 频次上限, or for a task without one the setting ``tasks.annual_cap_per_object``.
     """
 
-    deregistered: bool = True  # 注销/吊销/迁出
+    deregistered: bool = True  # 注销/吊销/迁出/歇业 (anything but 存续)
     outside_item: bool = True  # not a 检查对象 of the task's items
     already_inspected: bool = True  # drawn for the same item this year
     annual_cap: bool = True  # drawn the most times allowed this year

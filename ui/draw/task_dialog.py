@@ -50,7 +50,7 @@ from ui.context import AppContext
 from ui.widgets.filter_button import FilterButton
 
 _EXCLUSIONS = (
-    ("deregistered", "排除注销、吊销、迁出的对象"),
+    ("deregistered", "排除注销、吊销、迁出、歇业的对象"),
     ("outside_item", "排除不属于抽查事项检查对象的"),
     ("already_inspected", "排除本年度已就同一事项被抽中的"),
     ("annual_cap", "排除本年度被抽中次数已达上限的"),

@@ -182,3 +182,13 @@ def test_kind_is_inferred_from_the_code_or_the_name() -> None:
     assert infer_entity_kind(make_uscc("5", "2", "469006", "MA5T0001"), "x") == "社会组织"
     assert infer_entity_kind(None, "示范县某某种植专业合作社") == "农民专业合作社"
     assert infer_entity_kind(None, "某某店") == "企业"
+
+
+def test_suspended_businesses_keep_their_status() -> None:
+    """歇业 (2022 条例) is its own status: never silently turned into 存续."""
+    from app.registry.fields import ENTITY_SPEC
+
+    status = ENTITY_SPEC.field("reg_status")
+    for text in ("歇业", "歇业中", "已歇业", "停业"):
+        assert status.clean(text).value == "歇业", text
+    assert status.clean("在营").value == "存续"
