@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import cache
+from operator import mul
 from typing import Literal
 
 __all__ = [
@@ -764,3 +766,33 @@ def is_excel_destroyed_code(value: object) -> bool:
     mantissa = re.split(r"[eE]", text, maxsplit=1)[0].lstrip("+-").replace(".", "").lstrip("0")
     integer_digits = len(str(int(magnitude))) if magnitude else 1
     return len(mantissa) < integer_digits
+
+
+@cache
+def _uscc_prefix_ok(prefix: str) -> bool:
+    """Whether 登记管理部门, 机构类别 and 行政区划 (first 8 characters) are all known."""
+    try:
+        make_uscc(prefix[0], prefix[1], prefix[2:8], "00000000")
+    except ValueError:
+        return False
+    return True
+
+
+def uscc_surely_valid(code: str) -> bool:
+    """A fast yes for a normalised, fully valid USCC (both check characters right).
+
+    ``True`` implies ``validate_uscc(code).ok``; ``False`` means "ask validate_uscc" (tests prove the
+    implication). It exists because a 100,000-row import cannot afford the full validator per row.
+    """
+    if len(code) != 18 or not _uscc_prefix_ok(code[:8]):
+        return False
+    try:
+        total = sum(map(mul, [_USCC_VALUES[ch] for ch in code[:17]], _USCC_WEIGHTS))
+        last = _USCC_VALUES[code[17]]
+        org_total = sum(map(mul, [_ORG_VALUES[ch] for ch in code[8:16]], _ORG_WEIGHTS))
+    except KeyError:
+        return False
+    org_check = 11 - org_total % 11
+    if code[16] != ("X" if org_check == 10 else "0" if org_check == 11 else str(org_check)):
+        return False
+    return (31 - total % 31) % 31 == last
