@@ -11,8 +11,6 @@ operator (抽取人) and watchers (监督人) (:mod:`app.forms.draw_sheet_after`
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -22,7 +20,7 @@ from app.forms import draw_sheet_after as after
 from app.forms import draw_sheet_before as before
 from app.forms.draw_sheet_data import DrawSheetData, DrawSheetError
 from app.forms.draw_sheet_record import draw_sheet_data_from_record, load_draw_sheet_data
-from app.forms.fonts import MissingGlyphsError, missing_glyphs, register_cjk_fonts
+from app.forms.fonts import MissingGlyphsError, missing_glyphs, register_cjk_fonts, text_characters
 from app.forms.layout import FormStyles, build_pdf, form_styles, page_decorator, para, title_line, void_banner
 
 __all__ = [
@@ -59,18 +57,6 @@ def build_story(d: DrawSheetData, st: FormStyles) -> list[Flowable]:
     return story
 
 
-def _characters(value: object) -> Iterator[str]:
-    """Every character of every text in ``value`` (a dataclass, tuple or string), for the glyph check."""
-    if isinstance(value, str):
-        yield from value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for item in dataclasses.fields(value):
-            yield from _characters(getattr(value, item.name))
-    elif isinstance(value, tuple | list):
-        for item in value:
-            yield from _characters(item)
-
-
 def write_draw_sheet(
     data: DrawSheetData,
     path: str | Path,
@@ -87,7 +73,7 @@ def write_draw_sheet(
     """
     fonts = register_cjk_fonts(font_path)
     if not allow_missing_glyphs:
-        missing = missing_glyphs(_characters(data), fonts)
+        missing = missing_glyphs(text_characters(data), fonts)
         if missing:
             raise MissingGlyphsError(missing, fonts)
     styles = form_styles(fonts)

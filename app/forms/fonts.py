@@ -26,6 +26,7 @@ never produced.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import fnmatch
 import logging
 import os
@@ -292,6 +293,18 @@ class MissingGlyphsError(RuntimeError):
             "请安装收字更全的中文 TrueType 字体，或在设置中指定字体文件后重试。"
         )
         super().__init__(self.message_zh)
+
+
+def text_characters(value: object) -> Iterator[str]:
+    """Every character of every text in ``value`` (dataclasses, tuples, lists, strings), for the glyph check."""
+    if isinstance(value, str):
+        yield from value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for item in dataclasses.fields(value):
+            yield from text_characters(getattr(value, item.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from text_characters(item)
 
 
 def missing_glyphs(characters: Iterable[str], fonts: CjkFonts) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -29,7 +29,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
-from app.forms.fonts import CjkFonts, MissingGlyphsError, missing_glyphs, register_cjk_fonts
+from app.forms.fonts import CjkFonts, MissingGlyphsError, missing_glyphs, register_cjk_fonts, text_characters
 from app.forms.layout import (
     CELL_PADDING,
     FRAME_WIDTH,
@@ -452,18 +452,6 @@ def _header_right(d: InspectionFormData, fonts: CjkFonts) -> str:
     return name + number
 
 
-def _characters(value: object) -> Iterator[str]:
-    """Every character of every text in ``value`` (dataclasses, tuples, strings), for the glyph check."""
-    if isinstance(value, str):
-        yield from value
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for item in dataclasses.fields(value):
-            yield from _characters(getattr(value, item.name))
-    elif isinstance(value, tuple | list):
-        for item in value:
-            yield from _characters(item)
-
-
 def write_inspection_forms(
     forms: Sequence[InspectionFormData],
     path: str | Path,
@@ -486,7 +474,7 @@ def write_inspection_forms(
         fixed = _FIXED_TEXT + "".join(
             m.value for e in (InspectionMethod, InspectionResult, FollowUp) for m in e
         )
-        missing = missing_glyphs([*fixed, *_characters(list(forms))], fonts)
+        missing = missing_glyphs([*fixed, *text_characters(list(forms))], fonts)
         if missing:
             raise MissingGlyphsError(missing, fonts)
     styles = form_styles(fonts)
