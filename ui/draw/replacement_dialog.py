@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -17,6 +16,7 @@ from app.tasks import AssignedObject, ReplacementOutcome, TaskError, replace_ins
 from ui import feedback
 from ui.context import AppContext
 from ui.draw.witness_table import WitnessTable
+from ui.widgets.dialog_buttons import accept_cancel_buttons
 
 
 class ReplacementDialog(QDialog):
@@ -46,11 +46,7 @@ class ReplacementDialog(QDialog):
         layout.addWidget(QLabel("监督人现场重新报数（递补使用新的随机数）："))
         self.witnesses = WitnessTable()
         layout.addWidget(self.witnesses)
-        buttons = QDialogButtonBox()
-        buttons.addButton("抽取递补人员", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.run)
-        buttons.rejected.connect(self.reject)
+        buttons = accept_cancel_buttons("抽取递补人员", self.run, self.reject)
         layout.addWidget(buttons)
 
     def run(self) -> None:

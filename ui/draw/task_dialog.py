@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -47,6 +46,7 @@ from app.tasks import (
 from db.models import Department, InspectionItem
 from ui import feedback
 from ui.context import AppContext
+from ui.widgets.dialog_buttons import accept_cancel_buttons
 from ui.widgets.filter_button import FilterButton
 
 _EXCLUSIONS = (
@@ -220,11 +220,7 @@ class TaskDialog(QDialog):
         layout.addWidget(strata_box)
         self.rule_edits: dict[str, QLineEdit] = {}
 
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存任务", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = accept_cancel_buttons("保存任务", self.save, self.reject)
         layout.addWidget(buttons)
 
     def _filter_values(self, key: str) -> list[str]:

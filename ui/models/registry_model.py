@@ -153,7 +153,8 @@ class RegistryTableModel(QAbstractTableModel):
         if key == self.query.sort_key and descending == self.query.descending:
             return
         query = dataclasses.replace(self.query, sort_key=key, descending=descending)
-        if not self.loaded:  # the view sets up its sort indicator before the first load: remember, don't query
+        if not self.loaded:
+            # The view sets up its sort indicator before the first load: remember it, don't query.
             self.query = query
             return
         # A reset (not a layout change): the cached rows stay valid, but row positions all move.

@@ -111,7 +111,8 @@ class HomePage(Page):
         layout.addLayout(lower, 2)
 
     def refresh(self) -> None:
-        with transaction(self.context.database.sessions) as session:  # the first call stores the bundled holidays
+        # A transaction: the first call stores the bundled holidays.
+        with transaction(self.context.database.sessions) as session:
             overview = load_overview(session)
             due = due_items(session, overview.today)
         self.show_overview(overview)

@@ -6,7 +6,6 @@ import datetime as dt
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -25,6 +24,7 @@ from ui.draw.console import DrawConsole
 from ui.draw.task_dialog import TaskDialog
 from ui.models.list_table import Column, ListTableModel, list_table_view
 from ui.pages import Page
+from ui.widgets.dialog_buttons import accept_cancel_buttons
 
 TASK_COLUMNS: list[Column[TaskLine]] = [
     Column("任务编号", lambda t: t.code),
@@ -56,11 +56,7 @@ class PlanRowPicker(QDialog):
         self.model: ListTableModel[PlanRowLine] = ListTableModel(PLAN_ROW_COLUMNS, rows)
         self.view = list_table_view(self.model, stretch_column=2, single=True)
         self.view.doubleClicked.connect(lambda _i: self.accept())
-        buttons = QDialogButtonBox()
-        buttons.addButton("下一步", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = accept_cancel_buttons("下一步", self.accept, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(buttons)

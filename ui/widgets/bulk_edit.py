@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from app.registry.fields import FieldSpec
 from app.registry.records import RecordInvalid, bulk_field_specs, bulk_update
 from db.engine import transaction
 from ui import feedback
 from ui.context import AppContext
+from ui.widgets.dialog_buttons import accept_cancel_buttons
 from ui.widgets.record_form import department_names, editor_for, editor_value
 
 
@@ -34,11 +35,7 @@ class BulkEditDialog(QDialog):
         self.editor: QWidget = QWidget()
         self.form.addRow("改为：", self.editor)
         layout.addLayout(self.form)
-        buttons = QDialogButtonBox()
-        buttons.addButton("修改", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
+        buttons = accept_cancel_buttons("修改", self.apply, self.reject)
         layout.addWidget(buttons)
         self._swap_editor()
 

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -47,6 +46,7 @@ from db.enums import CalendarDayKind
 from ui import feedback
 from ui.context import AppContext
 from ui.models.list_table import Column, ListTableModel
+from ui.widgets.dialog_buttons import accept_cancel_buttons
 
 log = logging.getLogger(__name__)
 
@@ -104,11 +104,7 @@ class CalendarDayDialog(QDialog):
         form.addRow("日期：", date_row)
         form.addRow("类型：", self.kind)
         form.addRow("名称：", self.name)
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = accept_cancel_buttons("保存", self.save, self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

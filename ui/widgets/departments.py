@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -25,6 +24,7 @@ from db.engine import transaction
 from ui import feedback
 from ui.context import AppContext
 from ui.models.list_table import Column, ListTableModel, list_table_view
+from ui.widgets.dialog_buttons import accept_cancel_buttons
 
 COLUMNS: list[Column[DepartmentRow]] = [
     Column("部门名称", lambda d: d.name + ("（已归档）" if d.archived else "")),
@@ -61,11 +61,7 @@ class DepartmentDialog(QDialog):
         form.addRow("", self.market)
         form.addRow("联系人：", self.contact_person)
         form.addRow("联系电话：", self.contact_phone)
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = accept_cancel_buttons("保存", self.save, self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

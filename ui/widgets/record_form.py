@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from db.engine import transaction
 from db.models import Department
 from ui import feedback
 from ui.context import AppContext
+from ui.widgets.dialog_buttons import accept_cancel_buttons
 
 _DEPARTMENT_FIELDS = ("department", "lead_department")
 
@@ -145,11 +145,7 @@ class RecordDialog(QDialog):
         self.general_problem.setProperty("alert", True)
         self.general_problem.hide()
         layout.addWidget(self.general_problem)
-        buttons = QDialogButtonBox()
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons = accept_cancel_buttons("保存", self.save, self.reject)
         layout.addWidget(buttons)
         self._load()
 
