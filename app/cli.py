@@ -133,14 +133,20 @@ def build_parser() -> argparse.ArgumentParser:
     selftest.set_defaults(handler=cmd_selftest)
 
     kinds = "{entities|inspectors|items}"
-    imp = sub.add_parser("import", parents=[common], help="导入名录（xlsx、xls、csv）；最后一行输出 JSON 计数")
-    imp.add_argument("kind", metavar=kinds, help="entities 检查对象 / inspectors 执法检查人员 / items 抽查事项")
+    imp = sub.add_parser(
+        "import", parents=[common], help="导入名录（xlsx、xls、csv）；最后一行输出 JSON 计数"
+    )
+    imp.add_argument(
+        "kind", metavar=kinds, help="entities 检查对象 / inspectors 执法检查人员 / items 抽查事项"
+    )
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
     imp.set_defaults(handler=cmd_import)
 
     exp = sub.add_parser("export", parents=[common], help="把名录导出为 xlsx（可原样导回）")
-    exp.add_argument("kind", metavar=kinds, help="entities 检查对象 / inspectors 执法检查人员 / items 抽查事项")
+    exp.add_argument(
+        "kind", metavar=kinds, help="entities 检查对象 / inspectors 执法检查人员 / items 抽查事项"
+    )
     exp.add_argument("file", type=Path, metavar="FILE")
     exp.add_argument("--include-personal", action="store_true", help="导出完整身份证号（默认打码）")
     exp.set_defaults(handler=cmd_export)

@@ -20,6 +20,7 @@ from ui.about import AboutDialog
 from ui.context import AppContext
 from ui.pages import Page
 from ui.pages.home import HomePage
+from ui.pages.inspections_page import InspectionsPage
 from ui.pages.registry_page import EntitiesPage, InspectorsPage, ItemsPage
 from ui.pages.settings_page import SettingsPage
 from ui.pages.tasks_page import TasksPage
@@ -27,7 +28,15 @@ from ui.pages.tasks_page import TasksPage
 PageFactory = Callable[[AppContext], Page]
 
 # Order of the navigation. Later features insert their pages here.
-DEFAULT_PAGES: Sequence[PageFactory] = (HomePage, EntitiesPage, InspectorsPage, ItemsPage, TasksPage, SettingsPage)
+DEFAULT_PAGES: Sequence[PageFactory] = (
+    HomePage,
+    EntitiesPage,
+    InspectorsPage,
+    ItemsPage,
+    TasksPage,
+    InspectionsPage,
+    SettingsPage,
+)
 
 
 class MainWindow(QMainWindow):
