@@ -21,6 +21,7 @@ from ui.context import AppContext
 from ui.pages import Page
 from ui.pages.home import HomePage
 from ui.pages.inspections_page import InspectionsPage
+from ui.pages.plans_page import PlansPage
 from ui.pages.registry_page import EntitiesPage, InspectorsPage, ItemsPage
 from ui.pages.settings_page import SettingsPage
 from ui.pages.tasks_page import TasksPage
@@ -33,6 +34,7 @@ DEFAULT_PAGES: Sequence[PageFactory] = (
     EntitiesPage,
     InspectorsPage,
     ItemsPage,
+    PlansPage,
     TasksPage,
     InspectionsPage,
     SettingsPage,

@@ -1,0 +1,23 @@
+"""Expected failures of the plan services, each carrying a Chinese message (``message_zh``) for the user."""
+
+from __future__ import annotations
+
+
+class PlanError(Exception):
+    """Base class: ``str()`` is the same Chinese text, so logs read like the screen."""
+
+    def __init__(self, message_zh: str) -> None:
+        super().__init__(message_zh)
+        self.message_zh = message_zh
+
+
+class PlanNotFoundError(PlanError):
+    """The plan, row, item or department does not exist."""
+
+
+class PlanInputError(PlanError):
+    """A field of a plan row (or the plan) is missing or invalid; the message names the field."""
+
+
+class PlanStateError(PlanError):
+    """The step is not allowed in the plan's status (e.g. a direct edit after 报审)."""
