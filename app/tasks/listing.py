@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.enums import DrawStatus, PlanStatus
+from db.enums import DrawStatus, InspectionStatus, PlanStatus
 from db.models import (
     AnnualPlan,
     Assignment,
     Department,
     Draw,
+    Inspection,
     InspectionItem,
     InspectionTask,
     PlanRow,
@@ -33,6 +34,7 @@ class TaskLine:
     status: str
     attempts: int
     drawn: int  # objects in the finished, non-voided draw
+    filed: int = 0  # 执法检查登记表 filed (已归档) for this task
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,13 @@ def list_tasks(session: Session, year: int) -> list[TaskLine]:
             .join(Draw, Draw.id == Assignment.draw_id)
             .where(Draw.status == DrawStatus.FINISHED.value)
             .group_by(Assignment.task_id)
+        ).all()
+    )
+    filed = dict(
+        session.execute(
+            select(Inspection.task_id, func.count())
+            .where(Inspection.status == InspectionStatus.FILED.value)
+            .group_by(Inspection.task_id)
         ).all()
     )
     partners: dict[int, list[str]] = {}
@@ -82,6 +91,7 @@ def list_tasks(session: Session, year: int) -> list[TaskLine]:
             task.status,
             attempts.get(task.id, 0),
             drawn.get(task.id, 0),
+            filed.get(task.id, 0),
         )
         for task, department in rows
     ]
@@ -108,3 +118,54 @@ def plan_rows_for_tasks(session: Session, year: int) -> list[PlanRowLine]:
         PlanRowLine(r_id, dept, item, month, count, made.get(r_id, 0))
         for r_id, dept, item, month, count in rows
     ]
+
+
+@dataclass(frozen=True)
+class PlanRowProgress:
+    """计划 vs 完成 for one plan row: planned objects, drawn in finished draws, inspections filed."""
+
+    plan_row_id: int
+    planned: int
+    tasks: int
+    drawn: int
+    filed: int
+
+
+def plan_row_progress(session: Session, plan_id: int) -> dict[int, PlanRowProgress]:
+    """Progress of every row of a plan, by plan row id (rows without tasks show zeros)."""
+    rows = session.execute(select(PlanRow.id, PlanRow.planned_count).where(PlanRow.plan_id == plan_id)).all()
+    tasks = dict(
+        session.execute(
+            select(InspectionTask.plan_row_id, func.count())
+            .join(PlanRow, PlanRow.id == InspectionTask.plan_row_id)
+            .where(PlanRow.plan_id == plan_id)
+            .group_by(InspectionTask.plan_row_id)
+        ).all()
+    )
+    drawn = dict(
+        session.execute(
+            select(InspectionTask.plan_row_id, func.count())
+            .select_from(Assignment)
+            .join(Draw, Draw.id == Assignment.draw_id)
+            .join(InspectionTask, InspectionTask.id == Assignment.task_id)
+            .join(PlanRow, PlanRow.id == InspectionTask.plan_row_id)
+            .where(PlanRow.plan_id == plan_id, Draw.status == DrawStatus.FINISHED.value)
+            .group_by(InspectionTask.plan_row_id)
+        ).all()
+    )
+    filed = dict(
+        session.execute(
+            select(InspectionTask.plan_row_id, func.count())
+            .select_from(Inspection)
+            .join(InspectionTask, InspectionTask.id == Inspection.task_id)
+            .join(PlanRow, PlanRow.id == InspectionTask.plan_row_id)
+            .where(PlanRow.plan_id == plan_id, Inspection.status == InspectionStatus.FILED.value)
+            .group_by(InspectionTask.plan_row_id)
+        ).all()
+    )
+    return {
+        row_id: PlanRowProgress(
+            row_id, planned or 0, tasks.get(row_id, 0), drawn.get(row_id, 0), filed.get(row_id, 0)
+        )
+        for row_id, planned in rows
+    }

@@ -36,6 +36,7 @@ TASK_COLUMNS: list[Column[TaskLine]] = [
     Column("状态", lambda t: t.status),
     Column("抽取次数", lambda t: t.attempts, align_right=True),
     Column("抽中户数", lambda t: t.drawn, align_right=True),
+    Column("已检查归档", lambda t: f"{t.filed}/{t.drawn}" if t.drawn else "", align_right=True),
 ]
 PLAN_ROW_COLUMNS: list[Column[PlanRowLine]] = [
     Column("计划月份", lambda r: f"{r.planned_month}月" if r.planned_month else ""),
