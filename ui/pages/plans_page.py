@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 from app.forms.fonts import FontNotFoundError, MissingGlyphsError
 from app.forms.plan_table import write_plan_table_pdf, write_plan_table_xlsx
 from app.plans import (
+    AddRow,
     EditRow,
     PlanError,
     PlanLine,
+    RemoveRow,
     RevisionLine,
     RowDiff,
     RowInput,
@@ -57,12 +59,16 @@ from app.plans import (
     submit_plan,
     update_row,
 )
+from app.plans.county import county_joint_view
+from app.tasks.listing import PlanRowProgress, plan_row_progress
 from db.enums import PlanStatus
 from ui import feedback
 from ui.context import AppContext
 from ui.models.list_table import Column, ListTableModel, list_table_view
 from ui.pages import Page
+from ui.widgets.county_view import CountyViewDialog
 from ui.widgets.dialog_buttons import accept_cancel_buttons
+from ui.widgets.plan_import_dialog import PlanImportDialog
 
 log = logging.getLogger(__name__)
 
@@ -415,6 +421,36 @@ class HistoryDialog(QDialog):
         )
 
 
+class RemoveRowDialog(QDialog):
+    """调整：删除行: which row goes, why and who decides it; ``save(reason, who)`` records the 调整 and a
+    :class:`PlanError` keeps the dialog open with its message."""
+
+    def __init__(
+        self, row: RowLine, save: Callable[[str, str], None], name: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._save = save
+        self.setWindowTitle("调整：删除计划行")
+        self.resize(520, 0)
+        self.reason = QPlainTextEdit()
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(58)
+        self.who = QLineEdit(name)
+        form = QFormLayout(self)
+        form.addRow("删除的行：", QLabel(f"第{row.seq}行　{row.item}（计划抽查数 {row.planned_count}）"))
+        form.addRow("调整原因：", self.reason)
+        form.addRow("经办人：", self.who)
+        form.addRow(accept_cancel_buttons("删除并记录调整", self._accept, self.reject))
+
+    def _accept(self) -> None:
+        try:
+            self._save(self.reason.toPlainText(), self.who.text())
+        except PlanError as exc:
+            feedback.warn(self, exc.message_zh, title=self.windowTitle())
+            return
+        self.accept()
+
+
 class PlansPage(Page):
     TITLE = "年度抽查计划"
 
@@ -433,6 +469,12 @@ class PlansPage(Page):
         self.year.setValue(dt.date.today().year)
         self.year.valueChanged.connect(lambda _v: self.refresh())
         top.addWidget(self.year)
+        self.import_button = QPushButton("导入计划表…")
+        self.import_button.clicked.connect(lambda _c=False: self.import_plan())
+        self.county_button = QPushButton("全县联合视图…")
+        self.county_button.clicked.connect(lambda _c=False: self.show_county_view())
+        top.addWidget(self.import_button)
+        top.addWidget(self.county_button)
         layout.addLayout(top)
 
         bar = QHBoxLayout()
@@ -443,6 +485,8 @@ class PlansPage(Page):
         self.submit_button = QPushButton("报审…")
         self.file_button = QPushButton("审核备案…")
         self.adjust_button = QPushButton("调整…")
+        self.adjust_add_button = QPushButton("调整：新增行…")
+        self.adjust_remove_button = QPushButton("调整：删除行…")
         self.history_button = QPushButton("历史版本…")
         self.xlsx_button = QPushButton("导出 Excel…")
         self.pdf_button = QPushButton("打印 PDF…")
@@ -454,22 +498,43 @@ class PlansPage(Page):
             (self.submit_button, self.submit),
             (self.file_button, self.file),
             (self.adjust_button, self.adjust_row),
+            (self.adjust_add_button, self.adjust_add_row),
+            (self.adjust_remove_button, self.adjust_remove_row),
             (self.history_button, self.show_history),
             (self.xlsx_button, self.export_xlsx),
             (self.pdf_button, self.export_pdf),
         ]
-        for index, (button, action) in enumerate(actions):
-            if index in (1, 4, 6, 8):
-                bar.addSpacing(12)
-            bar.addWidget(button)
+        # Two rows so the page fits 1366 px: drafting and filing above, 调整 and output below.
+        second = QHBoxLayout()
+        for button, action in actions:
+            target = (
+                second
+                if button
+                in (
+                    self.adjust_button,
+                    self.adjust_add_button,
+                    self.adjust_remove_button,
+                    self.history_button,
+                    self.xlsx_button,
+                    self.pdf_button,
+                )
+                else bar
+            )
+            if button in (self.add_row_button, self.submit_button, self.history_button):
+                target.addSpacing(12)
+            target.addWidget(button)
             button.clicked.connect(lambda _c=False, act=action: act())
         bar.addStretch(1)
+        second.addStretch(1)
         layout.addLayout(bar)
+        layout.addLayout(second)
 
         self.plan_model: ListTableModel[PlanLine] = ListTableModel(PLAN_COLUMNS)
         self.plan_view = list_table_view(self.plan_model, stretch_column=1, single=True)
         self.plan_view.selectionModel().selectionChanged.connect(lambda *_a: self._show_rows())
-        self.row_model: ListTableModel[RowLine] = ListTableModel(ROW_COLUMNS)
+        self._progress: dict[int, PlanRowProgress] = {}
+        progress_column: Column[RowLine] = Column("进度（抽中/归档）", self._progress_text, align_right=True)
+        self.row_model: ListTableModel[RowLine] = ListTableModel([*ROW_COLUMNS, progress_column])
         self.row_view = list_table_view(self.row_model, stretch_column=2, single=True)
         header = self.row_view.horizontalHeader()
         for column, width in ((1, 220), (7, 150), (8, 150), (10, 120)):  # long texts must not crowd out 范围
@@ -489,6 +554,13 @@ class PlansPage(Page):
         splitter.setSizes([220, 420])
         layout.addWidget(splitter, 1)
         self._update_buttons()
+
+    def _progress_text(self, row: RowLine) -> str:
+        """抽中 and 已归档 against the row's 计划抽查数, from the tasks made from this row."""
+        done = self._progress.get(row.row_id)
+        if done is None or done.tasks == 0:
+            return "未建任务"
+        return f"{done.drawn}/{done.filed}"
 
     # --- state ---------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -520,6 +592,7 @@ class PlansPage(Page):
             self.rows_label.setText("选择一个计划查看其抽查事项。")
         else:
             with self.context.database.sessions() as session:
+                self._progress = plan_row_progress(session, plan.plan_id)
                 self.row_model.set_rows(plan_rows(session, plan.plan_id))
             note = {
                 PlanStatus.DRAFT.value: "草稿，可直接修改。",
@@ -538,6 +611,8 @@ class PlansPage(Page):
         self.submit_button.setEnabled(draft and plan is not None and plan.rows > 0)
         self.file_button.setEnabled(plan is not None and plan.status == PlanStatus.SUBMITTED.value)
         self.adjust_button.setEnabled(plan is not None and not draft and row is not None)
+        self.adjust_add_button.setEnabled(plan is not None and not draft)
+        self.adjust_remove_button.setEnabled(plan is not None and not draft and row is not None)
         self.history_button.setEnabled(plan is not None and plan.revisions > 0)
         self.xlsx_button.setEnabled(plan is not None)
         self.pdf_button.setEnabled(plan is not None)
@@ -699,6 +774,45 @@ class PlansPage(Page):
         self._changed(plan.plan_id, f"已记录调整（第{recorded[-1]}版）。")
         return True
 
+    def adjust_add_row(self) -> bool:
+        """调整：新增行: add a row to a submitted or filed plan, with a required reason; a new version is recorded."""
+        plan = self.selected_plan()
+        if plan is None or plan.status == PlanStatus.DRAFT.value:
+            return False
+        recorded: list[int] = []
+
+        def save(values: RowInput, reason: str, who: str) -> None:
+            with self.context.database.sessions() as session:
+                recorded.append(adjust_plan(session, plan.plan_id, [AddRow(values)], reason, who))
+
+        dialog = RowDialog(
+            self.context, plan.department_id, save, adjust=True, name=self.operator_name, parent=self
+        )
+        dialog.setWindowTitle("调整：新增计划行")
+        if not dialog.exec():
+            return False
+        self.operator_name = dialog.who.text().strip()
+        self._changed(plan.plan_id, f"已记录调整：新增一行（第{recorded[-1]}版）。")
+        return True
+
+    def adjust_remove_row(self) -> bool:
+        """调整：删除行: remove the selected row of a submitted or filed plan, with a required reason."""
+        plan, row = self.selected_plan(), self.selected_row()
+        if plan is None or row is None or plan.status == PlanStatus.DRAFT.value:
+            return False
+        recorded: list[int] = []
+
+        def save(reason: str, who: str) -> None:
+            with self.context.database.sessions() as session:
+                recorded.append(adjust_plan(session, plan.plan_id, [RemoveRow(row.row_id)], reason, who))
+
+        dialog = RemoveRowDialog(row, save, self.operator_name, self)
+        if not dialog.exec():
+            return False
+        self.operator_name = dialog.who.text().strip()
+        self._changed(plan.plan_id, f"已记录调整：删除第{row.seq}行（第{recorded[-1]}版）。")
+        return True
+
     def show_history(self) -> HistoryDialog | None:
         plan = self.selected_plan()
         if plan is None:
@@ -743,3 +857,24 @@ class PlansPage(Page):
     def export_pdf(self, path: str | Path | None = None) -> Path | None:
         """打印 PDF: the plan table as an A4 landscape PDF where the clerk chooses (or to ``path``)."""
         return self._export(path, "pdf", "打印 PDF")
+
+    def import_plan(self) -> PlanImportDialog | None:
+        """导入计划表: a plan table file in the official layout as a new 草稿 plan of the year."""
+        year = self.year.value()
+        with self.context.database.sessions() as session:
+            choices = [(c.id, c.name) for c in departments_without_plan(session, year)]
+        if not choices:
+            feedback.info(self, f"每个部门都已有{year}年度抽查计划。", title="导入计划表")
+            return None
+        dialog = PlanImportDialog(self.context, year, choices, self)
+        dialog.accepted.connect(lambda: self._changed(dialog.plan_id or 0, "已导入计划草稿。"))
+        dialog.open()
+        return dialog
+
+    def show_county_view(self) -> CountyViewDialog:
+        """全县联合视图: the year's rows of all departments grouped into proposed joint visits."""
+        with self.context.database.sessions() as session:
+            view = county_joint_view(session, self.year.value())
+        dialog = CountyViewDialog(view, self)
+        dialog.open()
+        return dialog
