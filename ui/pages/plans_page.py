@@ -537,7 +537,7 @@ class PlansPage(Page):
         self.row_model: ListTableModel[RowLine] = ListTableModel([*ROW_COLUMNS, progress_column])
         self.row_view = list_table_view(self.row_model, stretch_column=2, single=True)
         header = self.row_view.horizontalHeader()
-        for column, width in ((1, 220), (7, 150), (8, 150), (10, 120)):  # long texts must not crowd out 范围
+        for column, width in ((1, 200), (7, 120), (8, 110), (10, 80)):  # long texts must not crowd out 范围
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, width)
         self.row_view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
