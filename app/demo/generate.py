@@ -6,8 +6,6 @@ Deterministic for a given entity count and year: the same arguments always give 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +16,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.demo import vocab
+from app.plans.revisions import plan_snapshot, snapshot_digest
+from app.plans.rows import item_base_count
 from app.registry.codes import make_id_number, make_reg_no15, random_uscc
 from app.settings import BureauSettings, save_settings
 from db.enums import (
@@ -390,25 +390,10 @@ def _conflicts(
     session.flush()
 
 
-def _base_count(session: Session, item: InspectionItem) -> int:
-    """检查对象基数: active, non-archived entities of the item's kinds and industries."""
-    query = (
-        select(func.count())
-        .select_from(Entity)
-        .where(Entity.archived.is_(False), Entity.reg_status == RegStatus.ACTIVE.value)
-    )
-    if item.target_kinds:
-        query = query.where(Entity.kind.in_(item.target_kinds))
-    if item.target_industries:
-        query = query.where(Entity.industry.in_(item.target_industries))
-    return int(session.scalar(query) or 0)
-
-
 def _plans(session: Session, depts: dict[str, Department], items: list[InspectionItem], year: int) -> int:
     """One plan per department, every row from its own and joint-led items; filed (已审核备案) on 1 March."""
     filed_at = dt.datetime(year, 3, 1, 2, 0, tzinfo=dt.UTC)
     total_rows = 0
-    by_id = {d.id: d for d in depts.values()}
     for dept in depts.values():
         own = [i for i in items if i.department_id == dept.id]
         if not own:
@@ -425,7 +410,7 @@ def _plans(session: Session, depts: dict[str, Department], items: list[Inspectio
             updated_at=filed_at,
         )
         for seq, item in enumerate(own, start=1):
-            base = _base_count(session, item)
+            base = item_base_count(session, item)
             ratio = _ratio_from_text(item.ratio_text)
             planned = (
                 int((Decimal(base) * ratio).to_integral_value(ROUND_CEILING)) if ratio else min(base, 10)
@@ -456,20 +441,22 @@ def _plans(session: Session, depts: dict[str, Department], items: list[Inspectio
             total_rows += 1
         session.add(plan)
         session.flush()
-        snapshot = plan_snapshot(plan, by_id)
-        digest = hashlib.sha256(json.dumps(snapshot, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-        for no, kind, at in (
-            (1, RevisionKind.SUBMIT, plan.submitted_at),
-            (2, RevisionKind.FILE, filed_at),
+        # Each version is the plan as it stood: 已报审 at submission, 已审核备案 once filed.
+        for no, kind, status, at in (
+            (1, RevisionKind.SUBMIT, PlanStatus.SUBMITTED, plan.submitted_at),
+            (2, RevisionKind.FILE, PlanStatus.FILED, filed_at),
         ):
             assert at is not None
+            plan.status = status
+            plan.updated_at = filed_at  # fixed, so the demo stays reproducible (no onupdate clock time)
+            snapshot = plan_snapshot(session, plan)
             session.add(
                 PlanRevision(
                     plan_id=plan.id,
                     revision_no=no,
                     kind=kind,
                     snapshot=snapshot,
-                    snapshot_sha256=digest,
+                    snapshot_sha256=snapshot_digest(snapshot),
                     reason="演示数据：年初报审" if no == 1 else "演示数据：司法局审核备案",
                     changed_by_name="演示数据",
                     changed_at=at,
@@ -485,31 +472,3 @@ def _ratio_from_text(text: str) -> Decimal | None:
     if "%" not in text or not digits:
         return None
     return (Decimal(digits) / 100).normalize()
-
-
-def plan_snapshot(plan: AnnualPlan, departments: dict[int, Department]) -> dict[str, Any]:
-    """The whole plan as plain JSON data, as kept in a PlanRevision."""
-    return {
-        "title": plan.title,
-        "year": plan.year,
-        "department": departments[plan.department_id].name,
-        "rows": [
-            {
-                "seq": r.seq,
-                "item_id": r.item_id,
-                "scope_text": r.scope_text,
-                "base_count": r.base_count,
-                "ratio": r.ratio,
-                "quantity": r.quantity,
-                "planned_count": r.planned_count,
-                "content": r.content,
-                "basis": r.basis,
-                "planned_month": r.planned_month,
-                "method": r.method,
-                "frequency_cap": r.frequency_cap,
-                "joint_departments": sorted(departments[j.department_id].name for j in r.joint_departments),
-                "remarks": r.remarks,
-            }
-            for r in plan.rows
-        ],
-    }

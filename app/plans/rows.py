@@ -66,6 +66,11 @@ def base_count(session: Session, item_id: int) -> int:
     item = session.get(InspectionItem, item_id)
     if item is None:
         raise PlanNotFoundError(f"抽查事项不存在（编号 {item_id}）")
+    return item_base_count(session, item)
+
+
+def item_base_count(session: Session, item: InspectionItem) -> int:
+    """检查对象基数 of an item: active, non-archived entities of its kinds and industries (empty = any)."""
     query = (
         select(func.count())
         .select_from(Entity)
