@@ -33,6 +33,7 @@ from app.forms.layout import (
     para,
     title_line,
 )
+from app.forms.xlsx_print import a4_landscape_one_page_wide
 from app.plans import RowLine
 
 HEADERS = (
@@ -125,17 +126,7 @@ def _sheet(sheet: Worksheet, rows: Sequence[RowLine], year: int, unit: str, date
             cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
     for column, width in enumerate(XLSX_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    setup = sheet.page_setup
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    setup.fitToWidth, setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+    a4_landscape_one_page_wide(sheet, header_row, side=0.4, top_bottom=0.6)
 
 
 def write_plan_table_xlsx(

@@ -1,0 +1,20 @@
+"""Print setup shared by the formatted xlsx tables (计划表, 公示表): A4 landscape, one page wide."""
+
+from __future__ import annotations
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+
+def a4_landscape_one_page_wide(sheet: Worksheet, header_row: int, *, side: float, top_bottom: float) -> None:
+    """Freeze and repeat the header row, fit the width to one A4 landscape page, number the pages."""
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = sheet.ORIENTATION_LANDSCAPE
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = side
+    sheet.page_margins.top = sheet.page_margins.bottom = top_bottom
+    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
