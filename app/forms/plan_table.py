@@ -9,7 +9,6 @@ and an A4 landscape PDF, both from :func:`app.plans.plan_rows`.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from app.forms.layout import (
     para,
     title_line,
 )
-from app.forms.xlsx_print import a4_landscape_one_page_wide
+from app.forms.xlsx_print import a4_landscape_one_page_wide, save_workbook_atomically
 from app.plans import RowLine
 
 HEADERS = (
@@ -139,14 +138,7 @@ def write_plan_table_xlsx(
     assert sheet is not None
     sheet.title = "检查计划表"
     _sheet(sheet, rows, year, unit, date)
-    target = Path(path)
-    temporary = target.with_name(target.name + ".part")
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
+    return save_workbook_atomically(workbook, path)
 
 
 def write_plan_table_pdf(

@@ -12,7 +12,6 @@ Neither file carries personal data: the rows are made without it (see :mod:`app.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from app.forms.layout import (
     para,
     title_line,
 )
-from app.forms.xlsx_print import a4_landscape_one_page_wide
+from app.forms.xlsx_print import a4_landscape_one_page_wide, save_workbook_atomically
 from app.inspections.publication import PUBLICATION_HEADERS, PublicationRow
 
 HEADERS = ("序号", *PUBLICATION_HEADERS)
@@ -105,14 +104,7 @@ def write_publication_xlsx(
     assert sheet is not None
     sheet.title = "公示"
     _sheet(sheet, rows, title, note)
-    target = Path(path)
-    temporary = target.with_name(target.name + ".part")
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
+    return save_workbook_atomically(workbook, path)
 
 
 def write_publication_pdf(

@@ -1,7 +1,12 @@
-"""Print setup shared by the formatted xlsx tables (计划表, 公示表): A4 landscape, one page wide."""
+"""Shared by the formatted xlsx tables (计划表, 公示表): A4-landscape print setup and a save that never leaves
+half a file."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 
@@ -18,3 +23,15 @@ def a4_landscape_one_page_wide(sheet: Worksheet, header_row: int, *, side: float
     sheet.page_margins.left = sheet.page_margins.right = side
     sheet.page_margins.top = sheet.page_margins.bottom = top_bottom
     sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+
+
+def save_workbook_atomically(workbook: Workbook, path: str | Path) -> Path:
+    """Save under a temporary name, then rename: a failure never leaves half a file at ``path``."""
+    target = Path(path)
+    temporary = target.with_name(target.name + ".part")
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target

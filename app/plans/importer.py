@@ -26,11 +26,11 @@ from app.io.errors import RegistryIOError
 from app.io.header import resolve_layout
 from app.io.readers import open_tables
 from app.io.values import clean_multiline, clean_text, excel_number_text, is_blank
-from app.plans.errors import PlanError, PlanInputError, PlanNotFoundError, PlanStateError
+from app.plans.errors import PlanError, PlanInputError
 from app.plans.rows import RowInput, clean_row
-from app.plans.service import _add, _transaction
+from app.plans.service import _add, _transaction, new_draft_plan
 from app.registry.fields import FieldSpec, RegistrySpec
-from db.models import AnnualPlan, Department, InspectionItem
+from db.models import Department, InspectionItem
 
 __all__ = ["PLAN_TABLE_SPEC", "ImportedRow", "PlanImportPreview", "import_plan_table", "read_plan_table"]
 
@@ -264,19 +264,7 @@ def import_plan_table(session: Session, path: Path, department_id: int, year: in
         more = f"等 {len(errors)} 处问题" if len(errors) > 5 else ""
         raise PlanInputError("计划表有误，未导入：" + "；".join(errors[:5]) + more)
     with _transaction(session):
-        dept = session.get(Department, department_id)
-        if dept is None or dept.archived:
-            raise PlanNotFoundError(f"部门不存在（编号 {department_id}）")
-        exists = session.scalar(
-            select(AnnualPlan.id).where(AnnualPlan.department_id == department_id, AnnualPlan.year == year)
-        )
-        if exists is not None:
-            raise PlanStateError(f"{dept.name}已有{year}年度抽查计划，不能导入")
-        plan = AnnualPlan(
-            department_id=department_id, year=year, title=f"{dept.name}{year}年度行政执法检查计划表"
-        )
-        session.add(plan)
-        session.flush()
+        plan = new_draft_plan(session, department_id, year, refusal="不能导入")
         for values in preview.inputs:
             _add(session, plan, values)
         return plan.id

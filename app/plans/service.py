@@ -251,20 +251,25 @@ def create_plan(session: Session, department_id: int, year: int) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
         raise PlanInputError(f"计划年度应为 2000–2100 的整数，当前为 {year!r}")
     with _transaction(session):
-        dept = session.get(Department, department_id)
-        if dept is None or dept.archived:
-            raise PlanNotFoundError(f"部门不存在（编号 {department_id}）")
-        exists = session.scalar(
-            select(AnnualPlan.id).where(AnnualPlan.department_id == department_id, AnnualPlan.year == year)
-        )
-        if exists is not None:
-            raise PlanStateError(f"{dept.name}已有{year}年度抽查计划，不能重复新建")
-        plan = AnnualPlan(
-            department_id=department_id, year=year, title=f"{dept.name}{year}年度行政执法检查计划表"
-        )
-        session.add(plan)
-        session.flush()
-        return plan.id
+        return new_draft_plan(session, department_id, year, refusal="不能重复新建").id
+
+
+def new_draft_plan(session: Session, department_id: int, year: int, *, refusal: str) -> AnnualPlan:
+    """Add a 草稿 plan inside the caller's transaction; refused (“…已有…年度抽查计划，<refusal>”) when one exists."""
+    dept = session.get(Department, department_id)
+    if dept is None or dept.archived:
+        raise PlanNotFoundError(f"部门不存在（编号 {department_id}）")
+    exists = session.scalar(
+        select(AnnualPlan.id).where(AnnualPlan.department_id == department_id, AnnualPlan.year == year)
+    )
+    if exists is not None:
+        raise PlanStateError(f"{dept.name}已有{year}年度抽查计划，{refusal}")
+    plan = AnnualPlan(
+        department_id=department_id, year=year, title=f"{dept.name}{year}年度行政执法检查计划表"
+    )
+    session.add(plan)
+    session.flush()
+    return plan
 
 
 def _apply(session: Session, row: PlanRow, clean: CleanRow) -> None:
