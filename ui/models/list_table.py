@@ -41,6 +41,19 @@ class ListTableModel(QAbstractTableModel, Generic[Row]):
     def row_object(self, row: int) -> Row:
         return self._rows[row]
 
+    def selected_object(self, view: QAbstractItemView) -> Row | None:
+        """The row object of the view's (first) selected row, or None."""
+        rows = view.selectionModel().selectedRows()
+        return self._rows[rows[0].row()] if rows else None
+
+    def select_first(self, view: QTableView, wanted: Callable[[Row], bool]) -> bool:
+        """Select the first row whose object satisfies `wanted`; False when none does."""
+        for number, row in enumerate(self._rows):
+            if wanted(row):
+                view.selectRow(number)
+                return True
+        return False
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self._rows)
 

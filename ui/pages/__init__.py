@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+import datetime as dt
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QWidget
 
 from ui.context import AppContext
 
@@ -18,3 +20,18 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Reload what the page shows from the database (called each time the page is opened)."""
+
+    def heading_with_year(self) -> QHBoxLayout:
+        """The page title with a 年度 selector (self.year, this year by default) that refreshes the page."""
+        top = QHBoxLayout()
+        heading = QLabel(self.TITLE)
+        heading.setObjectName("pageHeading")
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(QLabel("年度："))
+        self.year = QSpinBox()
+        self.year.setRange(2015, 2100)
+        self.year.setValue(dt.date.today().year)
+        self.year.valueChanged.connect(lambda _v: self.refresh())
+        top.addWidget(self.year)
+        return top

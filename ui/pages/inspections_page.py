@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
 )
@@ -102,17 +101,7 @@ class InspectionsPage(Page):
         super().__init__(context)
         self.published_files: dict[int, Path] = {}  # task id → the last exported 公示 xlsx
 
-        top = QHBoxLayout()
-        heading = QLabel(self.TITLE)
-        heading.setObjectName("pageHeading")
-        top.addWidget(heading)
-        top.addStretch(1)
-        top.addWidget(QLabel("年度："))
-        self.year = QSpinBox()
-        self.year.setRange(2015, 2100)
-        self.year.setValue(dt.date.today().year)
-        self.year.valueChanged.connect(lambda _v: self.refresh())
-        top.addWidget(self.year)
+        top = self.heading_with_year()
 
         bar = QHBoxLayout()
         self.start_button = QPushButton("开始检查")
@@ -170,19 +159,13 @@ class InspectionsPage(Page):
         self._load_inspections()
 
     def selected_task(self) -> TaskLine | None:
-        rows = self.task_table.selectionModel().selectedRows()
-        return self.task_model.row_object(rows[0].row()) if rows else None
+        return self.task_model.selected_object(self.task_table)
 
     def selected_inspection(self) -> InspectionSummary | None:
-        rows = self.inspection_table.selectionModel().selectedRows()
-        return self.inspection_model.row_object(rows[0].row()) if rows else None
+        return self.inspection_model.selected_object(self.inspection_table)
 
     def select_task(self, task_id: int) -> bool:
-        for row in range(self.task_model.rowCount()):
-            if self.task_model.row_object(row).task_id == task_id:
-                self.task_table.selectRow(row)
-                return True
-        return False
+        return self.task_model.select_first(self.task_table, lambda t: t.task_id == task_id)
 
     def select_inspection(self, inspection_id: int) -> bool:
         for row in range(self.inspection_model.rowCount()):

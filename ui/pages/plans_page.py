@@ -458,17 +458,7 @@ class PlansPage(Page):
         super().__init__(context)
         self.operator_name = ""  # remembered between 报审/备案/调整 of one session
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        heading = QLabel(self.TITLE)
-        heading.setObjectName("pageHeading")
-        top.addWidget(heading)
-        top.addStretch(1)
-        top.addWidget(QLabel("年度："))
-        self.year = QSpinBox()
-        self.year.setRange(2015, 2100)
-        self.year.setValue(dt.date.today().year)
-        self.year.valueChanged.connect(lambda _v: self.refresh())
-        top.addWidget(self.year)
+        top = self.heading_with_year()
         self.import_button = QPushButton("导入计划表…")
         self.import_button.clicked.connect(lambda _c=False: self.import_plan())
         self.county_button = QPushButton("全县联合视图…")
@@ -572,18 +562,13 @@ class PlansPage(Page):
         self._show_rows()
 
     def selected_plan(self) -> PlanLine | None:
-        rows = self.plan_view.selectionModel().selectedRows()
-        return self.plan_model.row_object(rows[0].row()) if rows else None
+        return self.plan_model.selected_object(self.plan_view)
 
     def selected_row(self) -> RowLine | None:
-        rows = self.row_view.selectionModel().selectedRows()
-        return self.row_model.row_object(rows[0].row()) if rows else None
+        return self.row_model.selected_object(self.row_view)
 
     def select_plan(self, plan_id: int) -> None:
-        for row in range(self.plan_model.rowCount()):
-            if self.plan_model.row_object(row).plan_id == plan_id:
-                self.plan_view.selectRow(row)
-                return
+        self.plan_model.select_first(self.plan_view, lambda p: p.plan_id == plan_id)
 
     def _show_rows(self) -> None:
         plan = self.selected_plan()

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -63,8 +59,7 @@ class PlanRowPicker(QDialog):
         layout.addWidget(buttons)
 
     def chosen(self) -> PlanRowLine | None:
-        rows = self.view.selectionModel().selectedRows()
-        return self.model.row_object(rows[0].row()) if rows else None
+        return self.model.selected_object(self.view)
 
 
 class TasksPage(Page):
@@ -73,17 +68,7 @@ class TasksPage(Page):
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        heading = QLabel(self.TITLE)
-        heading.setObjectName("pageHeading")
-        top.addWidget(heading)
-        top.addStretch(1)
-        top.addWidget(QLabel("年度："))
-        self.year = QSpinBox()
-        self.year.setRange(2015, 2100)
-        self.year.setValue(dt.date.today().year)
-        self.year.valueChanged.connect(lambda _v: self.refresh())
-        top.addWidget(self.year)
+        top = self.heading_with_year()
         layout.addLayout(top)
 
         bar = QHBoxLayout()
@@ -122,20 +107,14 @@ class TasksPage(Page):
         with self.context.database.sessions() as session:
             self.model.set_rows(list_tasks(session, self.year.value()))
         if selected is not None:
-            for row in range(self.model.rowCount()):
-                if self.model.row_object(row).task_id == selected.task_id:
-                    self.table.selectRow(row)
+            self.select_task(selected.task_id)
         self._update_buttons()
 
     def selected(self) -> TaskLine | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_object(rows[0].row()) if rows else None
+        return self.model.selected_object(self.table)
 
     def select_task(self, task_id: int) -> None:
-        for row in range(self.model.rowCount()):
-            if self.model.row_object(row).task_id == task_id:
-                self.table.selectRow(row)
-                return
+        self.model.select_first(self.table, lambda t: t.task_id == task_id)
 
     def _update_buttons(self) -> None:
         task = self.selected()

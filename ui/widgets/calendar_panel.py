@@ -242,8 +242,7 @@ class CalendarPanel(QWidget):
         self._update_buttons()
 
     def selected(self) -> CalendarEntry | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_object(rows[0].row()) if rows else None
+        return self.model.selected_object(self.table)
 
     @Slot()
     def _update_buttons(self) -> None:

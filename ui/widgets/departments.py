@@ -116,8 +116,7 @@ class DepartmentsPanel(QWidget):
         self._update_buttons()
 
     def selected(self) -> DepartmentRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        return self.model.row_object(rows[0].row()) if rows else None
+        return self.model.selected_object(self.table)
 
     def _update_buttons(self) -> None:
         row = self.selected()
