@@ -9,7 +9,10 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.engine import database_url, make_engine, make_session_factory
+from app.audit import install_recorder, seal_legacy
+from app.auth.guard import install_guard
+from app.auth.roles import ACTOR_KEY, SYSTEM, Actor, acting_as, process_actor
+from db.engine import database_url, make_engine, make_session_factory, transaction
 from db.migrate import DatabaseVersionError, upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -54,11 +57,22 @@ class Database:
             with self.engine.begin() as conn:
                 conn.exec_driver_sql("ANALYZE")
 
+    @property
+    def actor(self) -> Actor:
+        """Who this window or command acts for (written into every session it makes)."""
+        info = self.sessions.kw.get("info") or {}
+        actor = info.get(ACTOR_KEY)
+        return actor if isinstance(actor, Actor) else SYSTEM
+
+    def sign_in(self, actor: Actor) -> None:
+        """Make every later session act for ``actor`` (the signed-in user)."""
+        self.sessions.configure(info={ACTOR_KEY: actor})
+
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_database(location: str | Path, *, create: bool = True) -> Database:
+def open_database(location: str | Path, *, create: bool = True, actor: Actor | None = None) -> Database:
     """Open (and if needed create and migrate) the database at a path or URL.
 
     Raises DatabaseOpenError for a missing file when create is False or for a file that is not SQLite,
@@ -90,4 +104,22 @@ def open_database(location: str | Path, *, create: bool = True) -> Database:
     except Exception as exc:
         engine.dispose()
         raise DatabaseOpenError(f"无法打开数据库 {loc}：{exc}") from exc
-    return Database(location=loc, engine=engine, sessions=make_session_factory(engine))
+    database = Database(location=loc, engine=engine, sessions=make_session_factory(engine))
+    install_guard(engine, database.sessions)
+    install_recorder(database.sessions)
+    database.sign_in(actor or process_actor())
+    _seal_legacy(database)
+    return database
+
+
+def _seal_legacy(database: Database) -> None:
+    """A database upgraded from before the audit trail: seal its existing protected records once."""
+    from db.models import AuditHead
+
+    with database.sessions() as session:
+        head = session.get(AuditHead, 1)
+        if head is None or not head.legacy_pending:
+            return
+    with transaction(database.sessions) as session, acting_as(session, SYSTEM):
+        sealed = seal_legacy(session)
+    log.info("audit trail started on %s; %d earlier records sealed", database.location, sealed)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.roles import Permission, require
 from db.models import Setting
 
 
@@ -68,7 +69,8 @@ def load_settings(session: Session) -> BureauSettings:
 
 
 def save_settings(session: Session, settings: BureauSettings) -> None:
-    """Validate and store every field (the caller commits)."""
+    """Validate and store every field (the caller commits). 管理员 only."""
+    require(session, Permission.SETTINGS, "修改单位设置")
     settings.validated()
     for key in _KEYS:
         value = getattr(settings, key)

@@ -11,6 +11,8 @@ import pytest
 
 # Headless Qt for every test; set before any Qt import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No credential store in tests unless a test installs one: the audit key goes to the private data directory.
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 from app.database import Database, open_database  # noqa: E402
 from app.paths import DATA_DIR_ENV  # noqa: E402

@@ -66,6 +66,14 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
     if issubclass(kind, KeyboardInterrupt) or QApplication.instance() is None:
         sys.__excepthook__(kind, value, tb)
         return
+    from app.auth.roles import PermissionDenied
+
+    if isinstance(value, PermissionDenied):  # a refusal, not a fault: say so plainly
+        log.warning("refused: %s", value.message_zh)
+        from ui import feedback
+
+        feedback.warn(QApplication.activeWindow(), value.message_zh, title="没有权限")
+        return
     ErrorDialog(f"{kind.__name__}: {value}", details, QApplication.activeWindow()).exec()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from app.audit import bulk, record_event
 from app.demo import vocab
 from app.plans.revisions import plan_snapshot, snapshot_digest
 from app.plans.rows import item_base_count
@@ -121,7 +122,21 @@ def build_demo(
     rng = random.Random(f"shuangsuiji-demo/{entities}/{year}")
     c = vocab.county()
 
-    save_settings(session, BureauSettings(bureau_name=c["bureau_name"], county_name=c["county"]))
+    with bulk(session):  # one audit entry for the whole build (the plan versions are still sealed)
+        save_settings(session, BureauSettings(bureau_name=c["bureau_name"], county_name=c["county"]))
+        summary = _build(session, rng, entities, year, report)
+    record_event(
+        session,
+        "生成演示数据",
+        "演示数据",
+        "",
+        f"生成演示县“{c['county']}”：{summary.departments} 个部门、{summary.entities} 个检查对象、"
+        f"{summary.inspectors} 名执法检查人员、{summary.items} 个抽查事项、{summary.plan_rows} 条年度计划（{year}年度）",
+    )
+    return summary
+
+
+def _build(session: Session, rng: random.Random, entities: int, year: int, report: Progress) -> DemoSummary:
     report("部门", 0.0)
     depts = _departments(session, year)
     report("抽查事项", 0.05)

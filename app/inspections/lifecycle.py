@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.audit import record_event
 from app.inspections.common import get_inspection, get_task, require_draft
 from app.inspections.errors import IncompleteInspectionError, InspectionInputError, InspectionStateError
 from app.inspections.numbers import DocNumbers, number_inspection
@@ -105,6 +106,9 @@ def start_inspections(session: Session, task_id: int) -> StartedInspections:
                 _create_forms(session, task, missing)
             except IntegrityError:  # another PC started the same forms a moment ago (assignment is unique)
                 raise InspectionStateError(f"任务 {task.code} 正在另一处开始检查，请刷新后再试") from None
+            record_event(
+                session, "开始检查", "抽查任务", task.id, f"任务 {task.code} 开始检查：生成 {len(missing)} 份检查登记表草稿"
+            )
         if task.status == TaskStatus.DRAWN.value:
             task.status = TaskStatus.INSPECTING.value
         session.flush()

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from app.audit import record_event
 from app.io.errors import ExportError
 from app.io.xlsx_writer import XlsxColumn, write_xlsx
 from app.registry.codes import mask_id_number
@@ -132,6 +133,15 @@ def export_registry(
         )
     except OSError as exc:
         raise ExportError(f"无法写入文件 {target}：{exc.strerror or exc}") from exc
+    record_event(
+        session,
+        "导出",
+        spec.label,
+        "",
+        f"导出{spec.label} {written} 条到“{target.name}”" + ("（含完整身份证号）" if include_personal else ""),
+        after={"file": str(target), "rows": written, "include_personal": include_personal},
+    )
+    session.commit()  # the export's audit entry (exports are read-only otherwise)
     report("完成", 1.0)
     return ExportSummary(kind, target, written)
 

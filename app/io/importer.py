@@ -25,9 +25,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import bulk, record_event
+from app.faults import crash_point
 from app.io.errors import ImportRefusedError
 from app.io.header import Layout, resolve_layout, save_mapping
-from app.io.plan_common import PlanBase
+from app.io.plan_common import PlanBase, begin_write
 from app.io.plan_entities import plan_entities, write_entities
 from app.io.plan_inspectors import plan_inspectors, write_inspectors
 from app.io.plan_items import plan_items, write_items
@@ -218,6 +220,8 @@ def _apply(
     if not preview.can_apply:
         raise _refused(preview.counts)
     counts = preview.counts
+    # Write-lock first, so the registry cannot change between this check and the writes below.
+    begin_write(session)
     if _fingerprint(session, preview.kind) != state.fingerprint:
         report("名录已变化，重新比对", 0.0)
         for row, issues in zip(state.parsed.rows, state.base_issues, strict=True):
@@ -236,7 +240,8 @@ def _apply(
     if counts.imported == 0 and counts.updated == 0:
         report("完成：没有需要写入的变化", 1.0)
         return ImportSummary(preview.kind, preview.file_name, counts, None)
-    _PLANNERS[preview.kind][1](session, state.plan, stamp, preview.file_name)
+    with bulk(session):  # one audit entry for the file, not one per row
+        _PLANNERS[preview.kind][1](session, state.plan, stamp, preview.file_name)
     batch = ImportBatch(
         kind=preview.kind,
         file_name=preview.file_name[:300],
@@ -248,5 +253,15 @@ def _apply(
     )
     session.add(batch)
     session.flush()
+    record_event(
+        session,
+        "导入",
+        registry_spec(preview.kind).label,
+        batch.id,
+        f"从“{preview.file_name}”导入{registry_spec(preview.kind).label}：新增 {counts.imported} 条，"
+        f"更新 {counts.updated} 条，跳过 {counts.skipped} 条",
+        after={"file_sha256": preview.file_sha256, **counts.as_dict()},
+    )
+    crash_point("import.before_commit")  # every row and the batch written, the caller's commit not yet run
     report("完成", 1.0)
     return ImportSummary(preview.kind, preview.file_name, counts, batch.id)

@@ -11,6 +11,9 @@ from typing import Any
 from sqlalchemy import Connection, Date, DateTime, Table, TypeDecorator, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.auth.guard import require_table_write
+from app.auth.roles import SYSTEM, acting_as, current_actor
+from app.faults import crash_point
 from app.io.preview import Outcome, RowOutcome
 from app.io.rows import ParsedRow, RowIssue
 from app.io.values import clean_text
@@ -21,6 +24,7 @@ from db.models import Department
 __all__ = [
     "DepartmentIndex",
     "PlanBase",
+    "begin_write",
     "bulk_insert",
     "bulk_update",
     "fast_insert",
@@ -99,6 +103,20 @@ def change_labels(spec: RegistrySpec, names: Iterable[str]) -> tuple[str, ...]:
     return tuple(labels)
 
 
+def begin_write(session: Session) -> None:
+    """Open the session's write transaction now, with the write lock (SQLite ``BEGIN IMMEDIATE``).
+
+    Python's sqlite3 driver opens a transaction only before INSERT, UPDATE or DELETE: DDL sent first (the
+    DROP INDEX of :func:`fast_insert`) would be committed on its own, and a crash or rollback after it
+    would leave the table without its indexes and triggers. No-op elsewhere or when a transaction is open.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not getattr(connection.connection.dbapi_connection, "in_transaction", True):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def bulk_insert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Core executemany inserts in chunks (no ORM objects)."""
     for start in range(0, len(rows), CHUNK):
@@ -156,6 +174,22 @@ def fast_insert(
             ]
             session.execute(insert(table), chunk)
         return
+    begin_write(session)  # the DDL below must belong to the caller's transaction
+    # Whoever may write the table may have the program drop and rebuild its indexes for the bulk insert.
+    require_table_write(current_actor(session), table.name)
+    with acting_as(session, SYSTEM):
+        _sqlite_bulk_insert(connection, table, existing, rows, columns, constants, names)
+
+
+def _sqlite_bulk_insert(
+    connection: Connection,
+    table: Table,
+    existing: int,
+    rows: Sequence[Sequence[Any]],
+    columns: Sequence[str],
+    constants: Mapping[str, Any],
+    names: list[str],
+) -> None:
     rebuild: list[tuple[str, str]] = []
     if len(rows) >= _REBUILD_INDEXES_FROM and len(rows) >= existing:
         rebuild = [
@@ -185,6 +219,8 @@ def fast_insert(
             connection.exec_driver_sql(statement, converted)
         else:
             connection.exec_driver_sql(statement, [(*values, *tail) for values in block])
+        if start == 0:
+            crash_point("import.rows_partly_written")  # the first chunk inserted, the rest not yet
     for statement_after, trigger_sql, after_id in deferred:
         connection.exec_driver_sql(statement_after, (after_id,))
         connection.exec_driver_sql(trigger_sql)

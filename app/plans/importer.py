@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.faults import crash_point
 from app.io.errors import RegistryIOError
 from app.io.header import resolve_layout
 from app.io.readers import open_tables
@@ -267,4 +268,5 @@ def import_plan_table(session: Session, path: Path, department_id: int, year: in
         plan = new_draft_plan(session, department_id, year, refusal="不能导入")
         for values in preview.inputs:
             _add(session, plan, values)
+        crash_point("plan.import.before_commit")  # the plan and all its rows written, not committed
         return plan.id

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.faults import crash_point
 from app.plans.errors import PlanInputError, PlanNotFoundError, PlanStateError
 from app.plans.revisions import record_revision
 from app.plans.rows import CleanRow, RowInput, clean_row
@@ -365,7 +366,9 @@ def file_plan(session: Session, plan_id: int, changed_by: str, reason: str = "")
             raise PlanStateError(f"只有已报审的计划可以审核备案（当前为{plan.status}）")
         now = _now()
         plan.status, plan.filed_at = PlanStatus.FILED.value, now
-        return record_revision(session, plan, RevisionKind.FILE, who, _one_line(reason), now).revision_no
+        revision = record_revision(session, plan, RevisionKind.FILE, who, _one_line(reason), now)
+        crash_point("plan.file.before_commit")  # status and revision written, not committed
+        return revision.revision_no
 
 
 # --- 调整 ----------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.audit import record_event
 from app.io.plan_common import DepartmentIndex
 from app.registry.codes import mask_id_number
 from app.registry.fields import FieldKind, FieldSpec, RegistrySpec, infer_entity_kind, registry_spec
@@ -292,6 +293,15 @@ def bulk_update(session: Session, kind: str, ids: Sequence[int], field_name: str
             model.__table__.update()
             .where(model.id.in_(chunk))
             .values({column: value, "updated_at": utcnow()})
+        )
+    if changed:
+        record_event(
+            session,
+            "批量修改",
+            spec.label,
+            ",".join(map(str, changed[:50])) + ("…" if len(changed) > 50 else ""),
+            f"批量修改{spec.label} {len(changed)} 条：{field_spec.label}改为“{'' if value is None else value}”",
+            after={field_spec.label: value, "count": len(changed)},
         )
     return len(changed)
 

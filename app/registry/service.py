@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.audit import record_event
 from app.registry.query import VIEWS
 from db.base import utcnow
 
@@ -20,5 +21,15 @@ def set_archived(session: Session, registry: str, ids: Sequence[int], archived: 
     if changing:
         session.execute(
             update(model).where(model.id.in_(changing)).values(archived=archived, updated_at=utcnow())
+        )
+        label = VIEWS[registry].title
+        names = list(session.scalars(select(model.name).where(model.id.in_(changing[:5]))))
+        shown = "、".join(names) + ("等" if len(changing) > 5 else "")
+        record_event(
+            session,
+            "归档" if archived else "取消归档",
+            label,
+            ",".join(map(str, changing[:50])) + ("…" if len(changing) > 50 else ""),
+            f"{'归档' if archived else '取消归档'}{label} {len(changing)} 条：{shown}",
         )
     return len(changing)

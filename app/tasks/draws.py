@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.draw import DrawError, PreparedDraw, commitment, dump_record, execute, new_nonce
+from app.faults import crash_point
 from app.tasks.common import check_text, get_draw, get_task, one_line, unit_of_work
 from app.tasks.errors import (
     AlreadyDrawnError,
@@ -263,6 +264,7 @@ def finish_draw(
         store_assignments(session, draw, record, preview.entity_ids, preview.inspector_ids)
         draw.task.status = TaskStatus.DRAWN.value
         session.flush()
+        crash_point("draw.finish.before_commit")  # record, witnesses and assignments written, not committed
     return FinishedDraw(draw.id, draw.draw_uid, draw.attempt_no, draw.seed_hex, draw.record_sha256, record)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.roles import Permission, require
 from app.workdays.bundled import bundled_calendar, load_bundled, removed_days, set_removed_days
 from app.workdays.calendar import uncovered_message
 from app.workdays.entries import CalendarEntry, DaySource, is_weekend, weekday_name, year_bounds
@@ -125,6 +126,7 @@ def save_day(session: Session, entry: DayInput, replacing: dt.date | None = None
     Checks as :func:`check_day` (raising on errors) and returns its warnings. An official day moved to another
     date is remembered as deleted, so loading the official arrangement again does not bring it back.
     """
+    require(session, Permission.SETTINGS, "修改节假日日历")
     warnings = check_day(session, entry, replacing)
     removed = removed_days(session)
     if replacing is not None and replacing != entry.day:
@@ -147,6 +149,7 @@ def save_day(session: Session, entry: DayInput, replacing: dt.date | None = None
 
 def delete_day(session: Session, day: dt.date) -> None:
     """Delete a listed day: it becomes an ordinary day of the week again, also after later official loads."""
+    require(session, Permission.SETTINGS, "修改节假日日历")
     row = session.get(CalendarDay, day)
     if row is None:
         raise CalendarEditError(f"{day:%Y-%m-%d} 已不在列表中，请刷新后重试。")

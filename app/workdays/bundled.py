@@ -21,6 +21,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import bulk, record_event
+from app.auth.roles import SYSTEM, Permission, acting_as, require
 from app.paths import resources_dir
 from app.workdays.entries import CalendarEntry, DaySource, year_bounds
 from app.workdays.errors import NoOfficialCalendarError
@@ -157,11 +159,16 @@ def load_bundled(session: Session, years: Iterable[int] | None = None, *, force:
     if not todo:
         return []
     removed = removed_days(session)
-    for year in todo:
-        _load_year(session, shipped[year], removed)
-        marks[str(year)] = shipped[year].sha256
-    _store_setting(session, LOADED_KEY, marks)
-    session.flush()
+    # The program's own reference data: loaded whoever is signed in, recorded once in the audit trail.
+    with acting_as(session, SYSTEM), bulk(session):
+        for year in todo:
+            _load_year(session, shipped[year], removed)
+            marks[str(year)] = shipped[year].sha256
+        _store_setting(session, LOADED_KEY, marks)
+        session.flush()
+        record_event(
+            session, "载入官方安排", "节假日", "", f"载入内置的官方节假日安排：{'、'.join(map(str, todo))}年"
+        )
     log.info("official holiday arrangements loaded for %s", todo)
     return todo
 
@@ -172,6 +179,7 @@ def restore_official(session: Session, year: int) -> int:
     Returns how many of the bureau's own rows were replaced. Raises NoOfficialCalendarError for a year the
     program does not ship. The caller commits.
     """
+    require(session, Permission.SETTINGS, "恢复官方节假日安排")
     shipped = bundled_calendar().get(year)
     if shipped is None:
         raise NoOfficialCalendarError(

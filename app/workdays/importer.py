@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth.roles import Permission, require
 from app.workdays.admin import NAME_MAX, DayInput
 from app.workdays.bundled import bundled_calendar, removed_days, set_removed_days
 from app.workdays.entries import DaySource, is_weekend, year_bounds
@@ -159,6 +160,7 @@ def import_calendar_year(session: Session, calendar_file: CalendarFile) -> Impor
 
     Official days of that year the file leaves out are remembered as deleted. The caller commits.
     """
+    require(session, Permission.SETTINGS, "导入节假日安排")
     year = calendar_file.year
     first, last = year_bounds(year)
     old = list(session.scalars(select(CalendarDay).where(CalendarDay.day.between(first, last))))

@@ -1,6 +1,6 @@
 """All mapped classes of the product, importable from one place."""
 
-from db.models.audit import AuditEntry, CalendarDay
+from db.models.audit import AuditEntry, AuditHead, CalendarDay
 from db.models.inspection import Inspection, InspectionFinding, InspectionInspector, Publication
 from db.models.org import Department, DocumentCounter, Setting, User
 from db.models.plan import AnnualPlan, PlanRevision, PlanRow, PlanRowDepartment
@@ -31,6 +31,7 @@ __all__ = [
     "Assignment",
     "AssignmentInspector",
     "AuditEntry",
+    "AuditHead",
     "CalendarDay",
     "ChecklistRow",
     "ConflictRelation",

@@ -28,6 +28,20 @@ class AuditEntry(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONText)
     prev_hmac: Mapped[str] = mapped_column(String(64), default="")
     hmac: Mapped[str] = mapped_column(String(64), default="")
+    key_id: Mapped[str] = mapped_column(String(16), default="")  # which installation key signed it
+
+
+class AuditHead(Base):
+    """The chain's end, one row: appending updates it first (serialising writers), and head_mac, signed with
+    the installation key, lets verification notice rows cut off the end of the chain."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1
+    last_id: Mapped[int] = mapped_column(default=0)
+    last_hmac: Mapped[str] = mapped_column(String(64), default="")
+    head_mac: Mapped[str] = mapped_column(String(64), default="")
+    legacy_pending: Mapped[bool] = mapped_column(default=False)  # records from before the audit trail to seal
 
 
 class CalendarDay(Base):

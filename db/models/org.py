@@ -43,6 +43,7 @@ class User(TimestampMixin, Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column()
     last_login_at: Mapped[dt.datetime | None] = mapped_column()
     active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)  # after a reset by the administrator
 
     department: Mapped[Department | None] = relationship()
 

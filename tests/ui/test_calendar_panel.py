@@ -229,6 +229,6 @@ def test_settings_page_has_the_holiday_tab(qtbot: QtBot, empty_db: Database) -> 
     qtbot.addWidget(page)
     page.refresh()
     titles = [page.tabs.tabText(i) for i in range(page.tabs.count())]
-    assert titles == ["单位信息", "部门", "节假日"]
+    assert titles[:3] == ["单位信息", "部门", "节假日"]
     assert page.tabs.widget(2) is page.calendar
     assert page.calendar.year() == dt.date.today().year

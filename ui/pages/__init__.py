@@ -6,7 +6,9 @@ import datetime as dt
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QWidget
 
+from app.auth.roles import Permission
 from ui.context import AppContext
+from ui.permissions import restrict
 
 
 class Page(QWidget):
@@ -17,6 +19,21 @@ class Page(QWidget):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+
+    # The permission this page's changing actions need, and those actions (hidden for other roles).
+    EDIT_PERMISSION: Permission | None = None
+
+    def editing_widgets(self) -> list[QWidget]:
+        return []
+
+    def apply_role(self) -> None:
+        """Called by the main window once the page is built."""
+        if self.EDIT_PERMISSION is not None:
+            self.restrict(self.EDIT_PERMISSION, *self.editing_widgets())
+
+    def restrict(self, permission: Permission, *widgets: QWidget) -> bool:
+        """Hide ``widgets`` unless the signed-in role has ``permission`` (see ui/permissions.py)."""
+        return restrict(self.context.database.actor, permission, *widgets)
 
     def refresh(self) -> None:
         """Reload what the page shows from the database (called each time the page is opened)."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.auth.roles import Permission
 from app.forms.fonts import FontNotFoundError, MissingGlyphsError
 from app.forms.plan_table import write_plan_table_pdf, write_plan_table_xlsx
 from app.plans import (
@@ -453,6 +454,21 @@ class RemoveRowDialog(QDialog):
 
 class PlansPage(Page):
     TITLE = "年度抽查计划"
+    EDIT_PERMISSION = Permission.PLANS
+
+    def editing_widgets(self) -> list[QWidget]:
+        return [
+            self.import_button,
+            self.new_plan_button,
+            self.add_row_button,
+            self.edit_row_button,
+            self.remove_row_button,
+            self.submit_button,
+            self.file_button,
+            self.adjust_button,
+            self.adjust_add_button,
+            self.adjust_remove_button,
+        ]
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)

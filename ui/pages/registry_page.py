@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.auth.roles import Permission
 from app.registry import query as rq
 from app.registry.service import set_archived
 from db.engine import transaction
@@ -41,6 +42,10 @@ class RegistryPage(Page):
 
     VIEW: rq.RegistryView = rq.ENTITIES
     SEARCH_HINT = "搜索…"
+    EDIT_PERMISSION = Permission.REGISTRY
+
+    def editing_widgets(self) -> list[QWidget]:
+        return [self.archive_button, self.import_button, self.add_button, self.edit_button, self.bulk_button]
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)

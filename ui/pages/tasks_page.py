@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.auth.roles import Permission
 from app.tasks import TaskError, draw_history, plan_row_spec, task_definition, task_spec
 from app.tasks.listing import PlanRowLine, TaskLine, list_tasks, plan_rows_for_tasks
 from ui import feedback
@@ -64,6 +65,10 @@ class PlanRowPicker(QDialog):
 
 class TasksPage(Page):
     TITLE = "抽查任务与摇号"
+    EDIT_PERMISSION = Permission.TASKS
+
+    def editing_widgets(self) -> list[QWidget]:
+        return [self.from_plan_button, self.adhoc_button, self.edit_button, self.draw_button]
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)

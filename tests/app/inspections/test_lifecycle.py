@@ -38,6 +38,7 @@ from db.models import (
 )
 from tests.app.inspections.conftest import TODAY, complete_input, drawn_task, started_task
 from tests.app.tasks.conftest import dept_id, sj_task
+from tests.tamper import drop_protection, edit
 
 FRESH = WitnessInput("陈志强", "政协委员", (9, 2, 6))
 
@@ -272,8 +273,14 @@ def test_the_task_is_finished_when_its_last_form_is_filed(session: Session) -> N
     task_id, ids = started_task(session, count=3)
     draw = session.get(Draw, _draw_id(session, task_id))
     assert draw is not None and draw.finished_at is not None
-    draw.finished_at -= dt.timedelta(days=10)  # drawn ten days ago, so the inspections can spread out
-    session.commit()
+    # Drawn ten days ago, so the inspections can spread out: a finished draw is protected, so the test
+    # back-dates it the way only someone with a SQLite editor could.
+    path = session.get_bind().url.database
+    assert path
+    drop_protection(path)
+    earlier = (draw.finished_at - dt.timedelta(days=10)).replace(tzinfo=None).isoformat(sep=" ")
+    edit(path, "UPDATE draw SET finished_at = ? WHERE id = ?", earlier, draw.id)
+    session.expire_all()
     days = [TODAY - dt.timedelta(days=n) for n in (5, 2, 7)]
     for inspection_id, day in zip(ids, days, strict=True):
         record_inspection(session, inspection_id, complete_input(session, inspection_id, day=day))

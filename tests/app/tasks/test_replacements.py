@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.draw import Outcome, verify_record
@@ -26,6 +27,7 @@ from app.tasks import (
 )
 from db.models import AssignmentInspector, Draw, DrawReplacement, Inspector
 from tests.app.tasks.conftest import run_draw, sj_task
+from tests.tamper import drop_protection, edit
 
 ROOT = Path(__file__).resolve().parents[3]
 FRESH = WitnessInput("陈志强", "政协委员", (9, 2, 6))
@@ -141,14 +143,19 @@ def test_a_tampered_replacement_row_or_record_is_detected(session: Session) -> N
         )
     ).first()
     row.chosen_inspector_id = someone_else  # type: ignore[assignment]
-    session.commit()
+    with pytest.raises(IntegrityError, match="递补记录不能修改"):
+        session.commit()  # the database itself refuses
+    session.rollback()
+    path = session.get_bind().url.database
+    assert path
+    drop_protection(path)  # someone with a SQLite editor
+    edit(path, "UPDATE draw_replacement SET chosen_inspector_id = ? WHERE id = ?", someone_else, row.id)
+    session.expire_all()
     with pytest.raises(RecordIntegrityError, match="第1轮递补"):
         current_record(session, done.draw_id)
-    row.chosen_inspector_id = outcome.chosen_inspector_id
-    draw = session.get(Draw, done.draw_id)
-    assert draw is not None
-    draw.record_json = draw.record_json.replace('"order": 1', '"order": 2', 1)
-    session.commit()
+    edit(path, "UPDATE draw_replacement SET chosen_inspector_id = ? WHERE id = ?", outcome.chosen_inspector_id, row.id)
+    edit(path, "UPDATE draw SET record_json = replace(record_json, '\"order\": 1', '\"order\": 2') WHERE id = ?", done.draw_id)
+    session.expire_all()
     with pytest.raises(RecordIntegrityError, match="SHA-256"):
         current_record(session, done.draw_id)
 

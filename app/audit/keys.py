@@ -1,0 +1,126 @@
+"""The installation's audit key: 32 random bytes that sign the audit chain (HMAC-SHA256).
+
+Kept in the operating system's credential store through the keyring library (Windows Credential Manager,
+macOS Keychain, Secret Service). Where no keyring backend exists, the key is kept in a file in the data
+directory that only the user can read, and the user is told once (:func:`notice_pending`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.paths import data_dir
+
+log = logging.getLogger(__name__)
+
+__all__ = ["AuditKey", "installation_key", "key_id_of", "notice_pending", "mark_notice_shown"]
+
+SERVICE = "shuangsuiji"
+ACCOUNT = "audit-hmac-key"
+KEY_FILE = "audit-key.txt"
+NOTICE_FILE = "audit-key-notice-shown"
+
+
+@dataclass(frozen=True)
+class AuditKey:
+    secret: bytes
+    key_id: str  # public fingerprint: names the key without revealing it
+    storage: str  # "keyring" or "file"
+    location: str  # backend name or file path, for the 关于 dialog and the notice
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"AuditKey(key_id={self.key_id!r}, storage={self.storage!r})"
+
+
+def key_id_of(secret: bytes) -> str:
+    return hashlib.sha256(b"shuangsuiji audit key id\x00" + secret).hexdigest()[:16]
+
+
+_lock = threading.Lock()
+_cache: dict[str, AuditKey] = {}
+
+
+def installation_key() -> AuditKey:
+    """The key of this installation (the data directory), created on first use."""
+    folder = data_dir()
+    cache_key = str(folder)
+    with _lock:
+        cached = _cache.get(cache_key)
+        if cached is None:
+            cached = _load_or_create(folder)
+            _cache[cache_key] = cached
+            log.info("audit key %s from %s", cached.key_id, cached.storage)
+        return cached
+
+
+def _keyring_backend() -> object | None:
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+    except Exception as exc:  # noqa: BLE001 — a broken keyring install must not stop the app
+        log.warning("keyring unavailable: %s", exc)
+        return None
+    if isinstance(backend, fail.Keyring):
+        return None
+    if type(backend).__name__ == "ChainerBackend" and not getattr(backend, "backends", None):
+        return None
+    return backend
+
+
+def _account(folder: Path) -> str:
+    # One OS user may run several installations (portable copies, tests); each data directory has its own key.
+    return f"{ACCOUNT}:{hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]}"
+
+
+def _load_or_create(folder: Path) -> AuditKey:
+    file_path = folder / KEY_FILE
+    if file_path.exists():  # once kept in a file, always: moving it silently could strand the chain
+        return _from_file(file_path)
+    backend = _keyring_backend()
+    if backend is not None:
+        try:
+            import keyring
+
+            account = _account(folder)
+            stored = keyring.get_password(SERVICE, account)
+            if stored is None:
+                stored = secrets.token_hex(32)
+                keyring.set_password(SERVICE, account, stored)
+                if keyring.get_password(SERVICE, account) != stored:
+                    raise RuntimeError("keyring did not keep the key")
+            secret = bytes.fromhex(stored)
+            return AuditKey(secret, key_id_of(secret), "keyring", type(backend).__name__)
+        except Exception as exc:  # noqa: BLE001 — fall back to the file rather than refuse to work
+            log.warning("keyring failed (%s); keeping the audit key in %s", exc, file_path)
+    return _from_file(file_path)
+
+
+def _from_file(path: Path) -> AuditKey:
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+    with contextlib.suppress(OSError):  # e.g. a file system without Unix permissions
+        os.chmod(path, 0o600)
+    secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    return AuditKey(secret, key_id_of(secret), "file", str(path))
+
+
+def notice_pending(key: AuditKey) -> bool:
+    """True once for an installation whose key had to go in a file (the user should be told)."""
+    return key.storage == "file" and not (data_dir() / NOTICE_FILE).exists()
+
+
+def mark_notice_shown() -> None:
+    (data_dir() / NOTICE_FILE).write_text("shown\n", encoding="ascii")
