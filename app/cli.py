@@ -89,6 +89,15 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     return selftest()
 
 
+def cmd_smoke(args: argparse.Namespace) -> int:
+    """启动自检: the real main window on a temporary demo database (never the user's data), headless."""
+    if args.entities < 1:
+        return _fail("错误：--entities 至少为 1。")
+    from ui.smoke import run_smoke
+
+    return run_smoke(entities=args.entities)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from app.io.cli import run_import
 
@@ -99,6 +108,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     from app.io.cli import run_export
 
     return run_export(args.kind, args.file, _db_location(args), include_personal=args.include_personal)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.backup.cli import run_backup
+
+    return run_backup(_db_location(args), args.to)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from app.backup.cli import run_restore
+
+    return run_restore(args.backup, _db_location(args))
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from app.audit.cli import run_verify
+
+    return run_verify(_db_location(args))
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from app.auth.cli import run_users
+
+    return run_users(args, _db_location(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,6 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     selftest = sub.add_parser("selftest", parents=[common], help="运行 RFC 3797 与 SJDRAW-1 标准向量自检")
     selftest.set_defaults(handler=cmd_selftest)
 
+    smoke = sub.add_parser(
+        "smoke", help="启动自检：在临时演示数据库上无界面启动主窗口并生成一份 PDF（不动用户数据）"
+    )
+    smoke.add_argument("--entities", type=int, default=200, metavar="N", help="演示检查对象数量（默认 200）")
+    smoke.set_defaults(handler=cmd_smoke)
+
     kinds = "{entities|inspectors|items}"
     imp = sub.add_parser(
         "import", parents=[common], help="导入名录（xlsx、xls、csv）；最后一行输出 JSON 计数"
@@ -150,6 +189,36 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file", type=Path, metavar="FILE")
     exp.add_argument("--include-personal", action="store_true", help="导出完整身份证号（默认打码）")
     exp.set_defaults(handler=cmd_export)
+
+    backup = sub.add_parser(
+        "backup", parents=[common], help="备份数据库（默认保存到数据目录的 backups 文件夹及第二备份位置）"
+    )
+    backup.add_argument("--to", type=Path, metavar="DIR", default=None, help="备份到指定文件夹")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="从备份恢复数据库（当前数据先另存为“恢复前”备份；退出码 0 完成 / 1 拒绝 / 2 文件不可用）",
+    )
+    restore.add_argument("backup", type=Path, metavar="BACKUP")
+    restore.set_defaults(handler=cmd_restore)
+    audit = sub.add_parser("audit", parents=[common], help="审计日志：verify 核验审计链与受保护记录")
+    audit_sub = audit.add_subparsers(title="审计命令", metavar="ACTION", required=True)
+    audit_verify = audit_sub.add_parser(
+        "verify", parents=[common], help="核验审计链和受保护记录（退出码 0 完整 / 1 被改动 / 2 无法核验）"
+    )
+    audit_verify.set_defaults(handler=cmd_audit)
+
+    users = sub.add_parser("users", parents=[common], help="用户账号：list 列出 / reset-password 重置密码")
+    users_sub = users.add_subparsers(title="用户命令", metavar="ACTION", required=True)
+    users_list = users_sub.add_parser("list", parents=[common], help="列出用户账号及其角色、状态")
+    users_list.set_defaults(handler=cmd_users, users_action="list")
+    users_reset = users_sub.add_parser(
+        "reset-password", parents=[common], help="重置某个用户的密码并解除锁定（忘记管理员密码时使用）"
+    )
+    users_reset.add_argument("username", metavar="USERNAME")
+    users_reset.set_defaults(handler=cmd_users, users_action="reset-password")
     return parser
 
 
@@ -161,4 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on bad arguments and 0 on --help
         return int(exc.code or 0)
     handler: Handler = args.handler
+    if handler is not cmd_gui:
+        from app.auth.roles import command_line_actor, set_process_actor
+
+        set_process_actor(command_line_actor())  # the audit trail names who ran the command
     return handler(args)

@@ -2,6 +2,7 @@
 # One entry point for a fresh Debian/Ubuntu machine with Python >= 3.11:
 #   bash packaging/dev.sh app  [app arguments]    start the GUI (first start builds the demo county)
 #   bash packaging/dev.sh test [pytest arguments] run the whole test suite headless
+#   bash packaging/dev.sh build [build.py arguments] the one-folder app (PyInstaller), checked headless
 # It installs what is missing (Debian packages Qt needs, a CJK font, the virtualenv) and then runs.
 set -euo pipefail
 
@@ -14,6 +15,8 @@ MODE="${1:-}"
 GUI_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
  libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libegl1 libgl1 libdbus-1-3 libfontconfig1 fonts-wqy-zenhei"
 TEST_PACKAGES="libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-wqy-zenhei poppler-utils"
+# PyInstaller reads shared-library dependencies with objdump (binutils).
+BUILD_PACKAGES="$TEST_PACKAGES binutils"
 
 say() { printf '[dev.sh] %s\n' "$*" >&2; }
 
@@ -92,8 +95,16 @@ test)
     export QT_QPA_PLATFORM=offscreen
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
+build)
+    # shellcheck disable=SC2086
+    apt_install $BUILD_PACKAGES
+    ensure_venv
+    cd "$ROOT"
+    export QT_QPA_PLATFORM=offscreen
+    exec "$VENV/bin/python" packaging/build.py "$@"
+    ;;
 *)
-    echo "用法 (usage): bash packaging/dev.sh app [参数] | test [pytest 参数]" >&2
+    echo "用法 (usage): bash packaging/dev.sh app [参数] | test [pytest 参数] | build [build.py 参数]" >&2
     exit 2
     ;;
 esac

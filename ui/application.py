@@ -10,9 +10,12 @@ from pathlib import Path
 from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from app.auth.roles import Actor
+from app.auth.users import record_sign_out
 from app.database import Database, DatabaseOpenError, DatabaseVersionError, open_database
 from app.logs import setup_logging
 from app.paths import data_dir, resources_dir
+from app.settings import load_settings
 from db.engine import transaction
 from ui import feedback
 from ui.crash import install_excepthook
@@ -56,9 +59,18 @@ def instance_lock(database_location: str) -> QLockFile:
     return lock
 
 
+def database_intact_at_start(path: Path) -> bool:
+    """PRAGMA integrity_check on an existing file; when it fails, offer a restore from a backup. False: quit."""
+    from ui.widgets.damaged_database import ensure_database_intact
+
+    return ensure_database_intact(path)
+
+
 def prepare_database(location: str, *, new_database_demo: bool) -> Database | None:
     """Open the database, creating the demo county on a brand-new file. None (and a message shown) on failure."""
     is_new = "://" not in location and not Path(location).expanduser().exists()
+    if "://" not in location and not is_new and not database_intact_at_start(Path(location).expanduser()):
+        return None
     try:
         database = open_database(location)
     except (DatabaseOpenError, DatabaseVersionError) as exc:
@@ -79,6 +91,56 @@ def prepare_database(location: str, *, new_database_demo: bool) -> Database | No
     return database
 
 
+def sign_in(database: Database, username: str = "") -> Actor | None:
+    """The first start's administrator, or the sign-in dialog; then a forced password change when the
+    administrator reset the password. None when the user gives up (the application then ends)."""
+    from app.auth.users import needs_first_admin
+    from ui.widgets.sign_in import ChangePasswordDialog, FirstAdminDialog, LoginDialog
+
+    with database.sessions() as session:
+        first = needs_first_admin(session)
+        bureau = load_settings(session).bureau_name
+    if first:
+        dialog: FirstAdminDialog | LoginDialog = FirstAdminDialog(database)
+    else:
+        dialog = LoginDialog(database, bureau)
+        dialog.set_username(username)
+    if not dialog.exec() or dialog.signed_in is None:
+        return None
+    signed = dialog.signed_in
+    if signed.must_change_password:
+        database.sign_in(signed.actor)
+        if not ChangePasswordDialog(database, forced=True).exec():
+            return None
+    _tell_about_key_storage()
+    return signed.actor
+
+
+def _tell_about_key_storage() -> None:
+    """Once per installation: where no credential store exists, say that the audit key is in a file."""
+    from app.audit.keys import installation_key, mark_notice_shown, notice_pending
+
+    key = installation_key()
+    if notice_pending(key):
+        feedback.info(
+            None,
+            "本机没有可用的系统凭据存储（钥匙串），审计日志的签名密钥已保存在只有您本人可读的文件中：\n"
+            f"{key.location}\n\n请勿删除该文件：核验审计日志需要它。此提示只显示一次。",
+            title="审计密钥的保存位置",
+        )
+        mark_notice_shown()
+
+
+def _run_window(app: QApplication, database: Database) -> tuple[int, bool]:
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
+
+    window = MainWindow(AppContext(database))
+    window.show_full()
+    code = app.exec()
+    return code, window.switch_user_requested
+
+
 def run_gui(database_location: str, *, new_database_demo: bool = True) -> int:
     """Run the desktop application until the main window closes. Returns the exit code."""
     log_path = setup_logging()
@@ -97,12 +159,18 @@ def run_gui(database_location: str, *, new_database_demo: bool = True) -> int:
         database = prepare_database(database_location, new_database_demo=new_database_demo)
         if database is None:
             return 2
-        from ui.context import AppContext
-        from ui.main_window import MainWindow
-
-        window = MainWindow(AppContext(database))
-        window.show_full()
-        code = app.exec()
+        code = 0
+        username = ""
+        while True:
+            signed = sign_in(database, username)
+            if signed is None:
+                break
+            database.sign_in(signed)
+            username = signed.username
+            code, switch_user = _run_window(app, database)
+            record_sign_out(database.sessions, signed)
+            if not switch_user:
+                break
         database.close()
         return code
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.about import AboutDialog
+from ui.auto_backup import AutoBackup
 from ui.context import AppContext
 from ui.pages import Page
 from ui.pages.home import HomePage
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.pages: list[Page] = []
         for number, factory in enumerate(pages, start=1):
             page = factory(context)
+            page.apply_role()
             self.pages.append(page)
             self.stack.addWidget(page)
             item = QListWidgetItem(page.TITLE)
@@ -75,12 +77,21 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_page)
 
         self._build_menu()
+        self.switch_user_requested = False
+        self.user_label = QLabel()
+        self.user_label.setText(self._user_text())
+        self.statusBar().addPermanentWidget(self.user_label)
         self.db_label = QLabel()
         self.statusBar().addPermanentWidget(self.db_label)
         context.settings_changed.connect(self._update_title)
         context.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._update_title()
         self.nav.setCurrentRow(0)
+        self.auto_backup = AutoBackup(context, self)  # 每日 and 退出时 backups of the database file
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.auto_backup.backup_on_exit()  # never raises; a failure is logged
+        super().closeEvent(event)
 
     def show_full(self) -> None:
         """Show filling the screen's work area (also where no window manager maximises, e.g. Xvfb)."""
@@ -94,9 +105,34 @@ class MainWindow(QMainWindow):
         quit_action = file_menu.addAction("退出(&X)")
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
+        actor = self.context.database.actor
+        if actor.user_id is not None:
+            account = self.menuBar().addMenu("账号(&U)")
+            change = account.addAction("修改密码(&P)…")
+            change.triggered.connect(self.change_password)
+            switch = account.addAction("切换用户(&S)…")
+            switch.triggered.connect(self.switch_user)
         help_menu = self.menuBar().addMenu("帮助(&H)")
         about_action = help_menu.addAction("关于(&A)")
         about_action.triggered.connect(self.show_about)
+
+    def _user_text(self) -> str:
+        actor = self.context.database.actor
+        if actor.user_id is None:
+            return f"操作者：{actor.display_name}"
+        return f"当前用户：{actor.display_name}（{actor.role}）"
+
+    def change_password(self) -> None:
+        from ui.widgets.sign_in import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.context.database, parent=self)
+        if dialog.exec():
+            self.context.status_message.emit("密码已修改。")
+
+    def switch_user(self) -> None:
+        """Close this window and show the sign-in dialog again (the application keeps running)."""
+        self.switch_user_requested = True
+        self.close()
 
     def _show_page(self, row: int) -> None:
         if 0 <= row < len(self.pages):

@@ -17,6 +17,9 @@ Where fonts come from, first match wins:
 3. elsewhere, ``fc-list :lang=zh file`` and the usual font folders (wqy-zenhei, wqy-microhei, AR PL UMing,
    Noto/Source Han CJK, Droid Sans Fallback).
 
+The system folders of 2 and 3 can be replaced by passing ``search_dirs`` (tests, portable installs); then
+fontconfig is not asked either.
+
 reportlab embeds only TrueType outlines (always as a subset); CFF-flavoured OpenType (``OTTO``, most Noto CJK
 ``.otf``/``.ttc``) is skipped. When a role has no font of its own, another role's font stands in; when
 there is no usable font at all, :class:`FontNotFoundError` says so in Chinese — a PDF of empty boxes is
@@ -35,7 +38,7 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,9 +56,13 @@ SONG, FANG, HEI, MONO = "CJK-Song", "CJK-Fang", "CJK-Hei", "Mono"
 ROLES = ("song", "fang", "hei")
 _PROBE = "中文表抽"  # characters every usable font must have a glyph for
 _FONT_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
-NOT_FOUND_MESSAGE = (
-    "未找到可用的中文字体，无法生成 PDF。请安装宋体/黑体或文泉驿正黑字体（fonts-wqy-zenhei）后重试。"
+NOT_FOUND_MESSAGE = "未找到可用的中文字体，无法生成 PDF。"
+_HINT_WINDOWS = (
+    "请确认 C:\\Windows\\Fonts 中有宋体（simsun.ttc）、仿宋（simfang.ttf）或黑体（simhei.ttf）；"
+    "非中文版 Windows 可在“设置 → 应用 → 可选功能”中添加“简体中文补充字体”后重试。"
 )
+_HINT_OTHER = "请安装中文 TrueType 字体（例如文泉驿正黑 fonts-wqy-zenhei）后重试。"
+_HINT_OVERRIDE = f"也可以用环境变量 {FONT_ENV} 指定字体文件。"
 
 # Known files by role, most preferred first (lower-case shell patterns on the file name).
 _KNOWN: dict[str, tuple[str, ...]] = {
@@ -86,11 +93,16 @@ _UNIX_DIRS = (
 )
 
 
+def install_hint() -> str:
+    """What to install on this system so that PDFs can be printed."""
+    return (_HINT_WINDOWS if sys.platform == "win32" else _HINT_OTHER) + _HINT_OVERRIDE
+
+
 class FontNotFoundError(RuntimeError):
-    """No embeddable Chinese font was found; ``message_zh`` is shown to the clerk."""
+    """No embeddable Chinese font was found; ``message_zh`` is shown to the clerk (never a PDF of boxes)."""
 
     def __init__(self, detail: str = "") -> None:
-        self.message_zh = NOT_FOUND_MESSAGE + (f"（{detail}）" if detail else "")
+        self.message_zh = NOT_FOUND_MESSAGE + (f"（{detail}）" if detail else "") + install_hint()
         super().__init__(self.message_zh)
 
 
@@ -178,15 +190,23 @@ def _windows_font_dirs() -> list[Path]:
     return folders
 
 
-def _system_candidates() -> list[Path]:
-    """Font files worth trying on this machine, known names first, without duplicates."""
+def system_font_dirs() -> list[Path]:
+    """The folders this system keeps fonts in (Windows: ``%WINDIR%\\Fonts`` and the per-user folder)."""
     if sys.platform == "win32":
-        # Only the known file names: a Windows font folder holds hundreds of Latin fonts.
-        files = [p for p in _files_under(_windows_font_dirs()) if _role_rank(p.name)]
-    else:
-        walked = _files_under(Path(d).expanduser() for d in _UNIX_DIRS)
-        files = _fontconfig_files() + [p for p in walked if _role_rank(p.name)]
-    return list(dict.fromkeys(files))
+        return _windows_font_dirs()
+    return [Path(d).expanduser() for d in _UNIX_DIRS]
+
+
+def _system_candidates(search_dirs: Sequence[Path] | None = None) -> list[Path]:
+    """Font files worth trying on this machine, known names first, without duplicates.
+
+    Only known file names are taken from the folders (a Windows font folder holds hundreds of Latin fonts);
+    fontconfig, which knows which fonts cover Chinese, is asked too unless ``search_dirs`` replaces the system.
+    """
+    folders = system_font_dirs() if search_dirs is None else list(search_dirs)
+    walked = [p for p in _files_under(folders) if _role_rank(p.name)]
+    asked = _fontconfig_files() if search_dirs is None and sys.platform != "win32" else []
+    return list(dict.fromkeys(asked + walked))
 
 
 # Fonts parsed while probing, kept so that registering them does not parse a 10 MB file again.
@@ -243,21 +263,26 @@ def _choose(files: Iterable[Path]) -> dict[str, FontFile]:
     return found
 
 
-def find_cjk_fonts(override: str | Path | None = None) -> dict[str, FontFile]:
+def find_cjk_fonts(
+    override: str | Path | None = None, *, search_dirs: Sequence[str | Path] | None = None
+) -> dict[str, FontFile]:
     """The font file for each role (``song``, ``fang``, ``hei``); raise :class:`FontNotFoundError` if none.
 
     ``override`` (a setting) wins over the ``SHUANGSUIJI_CJK_FONT`` environment variable; either may name a
-    font file (used for all roles) or a folder (searched alone).
+    font file (used for all roles) or a folder (searched alone). Without either, the system's font folders
+    are searched — or ``search_dirs`` instead of them.
     """
     chosen = override if override not in (None, "") else os.environ.get(FONT_ENV, "")
-    return _find(Path(chosen).expanduser() if chosen else None)
+    folders = None if search_dirs is None else [Path(d).expanduser() for d in search_dirs]
+    return _find(Path(chosen).expanduser() if chosen else None, folders)
 
 
-def _find(place: Path | None) -> dict[str, FontFile]:
+def _find(place: Path | None, search_dirs: Sequence[Path] | None = None) -> dict[str, FontFile]:
     if place is None:
-        found = _choose(_system_candidates())
+        found = _choose(_system_candidates(search_dirs))
         if not found:
-            raise FontNotFoundError()
+            searched = "、".join(str(d) for d in (search_dirs or system_font_dirs()))
+            raise FontNotFoundError(f"已查找：{searched}")
     elif place.is_file():
         candidate = FontFile(place)
         if not _usable(candidate):
@@ -321,7 +346,9 @@ _registered: CjkFonts | None = None
 _registered_for: str | Path | None = None
 
 
-def register_cjk_fonts(override: str | Path | None = None) -> CjkFonts:
+def register_cjk_fonts(
+    override: str | Path | None = None, *, search_dirs: Sequence[str | Path] | None = None
+) -> CjkFonts:
     """Find the fonts (see :func:`find_cjk_fonts`) and register them under the stable names, once.
 
     reportlab keeps the first font registered under a name for the life of the process, so a changed font
@@ -336,7 +363,7 @@ def register_cjk_fonts(override: str | Path | None = None) -> CjkFonts:
                 )
             return _registered
         _registered_for = override or None
-        files = find_cjk_fonts(override)
+        files = find_cjk_fonts(override, search_dirs=search_dirs)
         for name, role in ((SONG, "song"), (FANG, "fang"), (HEI, "hei")):
             # A fresh name object per role over the parsed face; reportlab maps names that share a face to
             # the one font it embeds, so one file serving three roles is embedded once.

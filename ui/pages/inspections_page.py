@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QVBoxLayout,
+    QWidget,
 )
 
-from app.forms.fonts import MissingGlyphsError
+from app.auth.roles import Permission
+from app.forms.fonts import FontNotFoundError, MissingGlyphsError
 from app.forms.publication import write_publication_pdf, write_publication_xlsx
 from app.inspections import (
     InspectionError,
@@ -96,6 +98,10 @@ class InspectionListModel(ListTableModel[InspectionSummary]):
 
 class InspectionsPage(Page):
     TITLE = "检查录入与公示"
+    EDIT_PERMISSION = Permission.INSPECTIONS
+
+    def editing_widgets(self) -> list[QWidget]:
+        return [self.start_button, self.publish_button, self.channel]
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
@@ -247,7 +253,7 @@ class InspectionsPage(Page):
 
         try:
             path: Path = run_with_progress(self, "生成执法检查登记表", job)
-        except (InspectionError, MissingGlyphsError) as exc:
+        except (InspectionError, MissingGlyphsError, FontNotFoundError) as exc:
             feedback.error(self, f"登记表未能生成：{exc.message_zh}", title="打印")
             return None
         except OSError as exc:
@@ -274,7 +280,7 @@ class InspectionsPage(Page):
                 bureau = load_settings(session).bureau_name
             xlsx = write_publication_xlsx(rows, base.with_suffix(".xlsx"), title=title)
             pdf = write_publication_pdf(rows, base.with_suffix(".pdf"), title=title, bureau_name=bureau)
-        except (InspectionError, MissingGlyphsError) as exc:
+        except (InspectionError, MissingGlyphsError, FontNotFoundError) as exc:
             feedback.error(self, f"公示表未能导出：{exc.message_zh}", title="导出公示表")
             return None
         except OSError as exc:

@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.auth.roles import Permission
 from app.settings import BureauSettings, SettingsError, save_settings
 from db.engine import transaction
 from ui import feedback
 from ui.context import AppContext
 from ui.pages import Page
+from ui.widgets.backup_panel import BackupPanel
 from ui.widgets.calendar_panel import CalendarPanel
 from ui.widgets.departments import DepartmentsPanel
 
@@ -30,6 +32,31 @@ log = logging.getLogger(__name__)
 
 class SettingsPage(Page):
     TITLE = "系统设置"
+    EDIT_PERMISSION = Permission.SETTINGS
+
+    def editing_widgets(self) -> list[QWidget]:
+        calendar = self.calendar
+        departments = self.departments
+        return [
+            self.save_button,
+            self.revert_button,
+            calendar.add_button,
+            calendar.edit_button,
+            calendar.delete_button,
+            calendar.import_button,
+            calendar.restore_button,
+            departments.add_button,
+            departments.edit_button,
+            departments.archive_button,
+        ]
+
+    def apply_role(self) -> None:
+        super().apply_role()
+        if not self.context.database.actor.can(Permission.SETTINGS):
+            for edit in (self.bureau_name, self.county_name, self.doc_no_pattern):
+                edit.setReadOnly(True)
+            for spin in (self.form_deadline, self.publication_deadline):
+                spin.setReadOnly(True)
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
@@ -46,6 +73,8 @@ class SettingsPage(Page):
         self.tabs.addTab(self.departments, "部门")
         self.calendar = CalendarPanel(context)
         self.tabs.addTab(self.calendar, "节假日")
+        self.backups = BackupPanel(context)
+        self.tabs.addTab(self.backups, "备份与恢复")
         form_box = QWidget()
         form_box.setMaximumWidth(720)
         form = QFormLayout(form_box)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import struct
+import subprocess
 import sys
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from app.forms.fonts import (
     register_cjk_fonts,
     sfnt_flavour,
 )
+
+ROOT = Path(__file__).resolve().parents[3]
 
 # The font the product's test machines (and the Linux build) install: fonts-wqy-zenhei.
 WQY_ZENHEI = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -85,8 +89,12 @@ def test_windows_without_chinese_fonts_raises(monkeypatch: pytest.MonkeyPatch, t
     monkeypatch.setenv("WINDIR", str(tmp_path))
     monkeypatch.delenv("LOCALAPPDATA", raising=False)
     monkeypatch.setattr(sys, "platform", "win32")
-    with pytest.raises(FontNotFoundError, match="未找到可用的中文字体"):
+    with pytest.raises(FontNotFoundError, match="未找到可用的中文字体") as caught:
         find_cjk_fonts()
+    # The clerk is told what Windows needs, not a Linux package name.
+    assert "simsun.ttc" in caught.value.message_zh
+    assert "简体中文补充字体" in caught.value.message_zh
+    assert "fonts-wqy-zenhei" not in caught.value.message_zh
 
 
 def test_override_file_serves_every_role(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -162,3 +170,58 @@ def test_unreadable_or_foreign_files_have_no_flavour(tmp_path: Path) -> None:
 def test_missing_glyphs_names_characters_the_font_lacks(no_override: None) -> None:
     fonts = register_cjk_fonts()
     assert missing_glyphs("宁安市\u0378A\u0378 ", fonts) == ["\u0378"]
+
+
+def test_search_dirs_replace_the_system_font_folders(no_override: None, tmp_path: Path) -> None:
+    (tmp_path / "wqy-zenhei.ttc").symlink_to(WQY_ZENHEI)
+    found = find_cjk_fonts(search_dirs=[tmp_path])
+    assert set(found.values()) == {FontFile(tmp_path / "wqy-zenhei.ttc")}
+
+
+def test_cff_noto_cjk_is_passed_over_for_a_truetype_font(no_override: None, tmp_path: Path) -> None:
+    # Noto Sans CJK is the preferred file name but has CFF outlines reportlab cannot embed.
+    (tmp_path / "NotoSansCJK-Regular.ttc").write_bytes(_cff_collection_bytes())
+    (tmp_path / "wqy-zenhei.ttc").symlink_to(WQY_ZENHEI)
+    found = find_cjk_fonts(search_dirs=[tmp_path])
+    assert found["hei"] == FontFile(tmp_path / "wqy-zenhei.ttc")
+
+
+def test_no_font_in_the_searched_folders_is_explained_in_chinese(no_override: None, tmp_path: Path) -> None:
+    with pytest.raises(FontNotFoundError) as caught:
+        find_cjk_fonts(search_dirs=[tmp_path])
+    message = caught.value.message_zh
+    assert message.startswith(NOT_FOUND_MESSAGE)
+    assert str(tmp_path) in message  # where it looked
+    assert "fonts-wqy-zenhei" in message  # what to install here
+    assert FONT_ENV in message
+
+
+def test_printing_without_a_chinese_font_refuses_and_writes_no_pdf(tmp_path: Path) -> None:
+    # A fresh process: reportlab keeps registered fonts for the life of a process.
+    empty = tmp_path / "fonts"
+    empty.mkdir()
+    target = tmp_path / "sheet.pdf"
+    record = ROOT / "resources" / "vectors" / "sjdraw" / "joint_two_departments.json"
+    script = (
+        "import sys\n"
+        "from app.forms.draw_sheet import write_draw_sheet\n"
+        "from app.forms.draw_sheet_record import load_draw_sheet_data\n"
+        "from app.forms.fonts import FontNotFoundError\n"
+        "try:\n"
+        "    write_draw_sheet(load_draw_sheet_data(sys.argv[1]), sys.argv[2])\n"
+        "except FontNotFoundError as exc:\n"
+        "    print(exc.message_zh)\n"
+        "    raise SystemExit(3)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(record), str(target)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        env={**os.environ, FONT_ENV: str(empty), "PYTHONIOENCODING": "utf-8"},
+    )
+    assert result.returncode == 3, result.stderr
+    assert result.stdout.startswith(NOT_FOUND_MESSAGE)
+    assert not target.exists()
