@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.auth.roles import Actor, Permission, PermissionDenied, process_actor
 from app.backup.files import BackupKind
 from app.backup.make import BackupError, BackupResult, make_backup
 from app.backup.sqlite_copy import (
@@ -90,6 +91,7 @@ def restore_backup(
     *,
     folder: Path | None = None,
     progress: ProgressFn = _no_progress,
+    actor: Actor | None = None,
 ) -> RestoreResult:
     """Replace the database at `db_path` with the contents of `backup`.
 
@@ -98,6 +100,9 @@ def restore_backup(
     directory's backups folder). The caller must have closed its own connections to `db_path` (engine
     disposed); another program still using the file makes the restore refuse. Raises RestoreError.
     """
+    who = actor or process_actor()
+    if not who.can(Permission.RESTORE):
+        raise PermissionDenied(who, Permission.RESTORE, "恢复备份")
     backup, db_path = Path(backup), Path(db_path)
     progress("检查备份文件", 0.05)
     check_backup_file(backup)
@@ -123,7 +128,7 @@ def restore_backup(
             staging.unlink(missing_ok=True)
     progress("升级数据库结构", 0.85)
     migrated = info.state == "older"
-    _open_and_migrate(db_path)
+    _open_and_migrate(db_path, who, backup, saved.path if saved else None)
     progress("完成", 1.0)
     log.info(
         "restored %s over %s (schema %s%s); current data saved as %s",
@@ -215,11 +220,27 @@ def _backup_api_write(staging: Path, db_path: Path) -> None:
         source.close()
 
 
-def _open_and_migrate(db_path: Path) -> None:
+def _open_and_migrate(db_path: Path, actor: Actor, backup: Path, saved: Path | None) -> None:
+    """Open (migrating an older backup) and record the restore in the restored database's audit trail."""
+    from app.audit import record_event
     from app.database import DatabaseOpenError, DatabaseVersionError, open_database
+    from db.engine import transaction
 
     try:
-        open_database(db_path, create=False).close()
+        database = open_database(db_path, create=False, actor=actor)
+        try:
+            with transaction(database.sessions) as session:
+                record_event(
+                    session,
+                    "恢复备份",
+                    "数据库",
+                    "",
+                    f"用备份“{backup.name}”恢复数据库"
+                    + (f"；恢复前的数据已另存为“{saved.name}”" if saved else ""),
+                    after={"backup": str(backup), "saved_current": str(saved) if saved else None},
+                )
+        finally:
+            database.close()
     except (DatabaseOpenError, DatabaseVersionError) as exc:
         raise RestoreError(
             f"备份已写入，但打开时出错：{exc.message_zh}。恢复前的数据已保存在备份文件夹中。"

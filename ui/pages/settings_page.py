@@ -26,6 +26,7 @@ from ui.pages import Page
 from ui.widgets.backup_panel import BackupPanel
 from ui.widgets.calendar_panel import CalendarPanel
 from ui.widgets.departments import DepartmentsPanel
+from ui.widgets.users_panel import UsersPanel, may_manage_users
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,10 @@ class SettingsPage(Page):
             departments.add_button,
             departments.edit_button,
             departments.archive_button,
+            self.backups.restore_button,
+            self.backups.restore_file_button,
+            self.backups.choose_mirror_button,
+            self.backups.clear_mirror_button,
         ]
 
     def apply_role(self) -> None:
@@ -75,6 +80,8 @@ class SettingsPage(Page):
         self.tabs.addTab(self.calendar, "节假日")
         self.backups = BackupPanel(context)
         self.tabs.addTab(self.backups, "备份与恢复")
+        self.users = UsersPanel(context)
+        self._sync_users_tab()
         form_box = QWidget()
         form_box.setMaximumWidth(720)
         form = QFormLayout(form_box)
@@ -115,6 +122,7 @@ class SettingsPage(Page):
         self._stored = BureauSettings()
 
     def refresh(self) -> None:
+        self._sync_users_tab()
         self.departments.refresh()
         self.calendar.refresh()
         self._stored = self.context.settings()
@@ -125,6 +133,16 @@ class SettingsPage(Page):
         self.publication_deadline.setValue(s.publication_deadline_workdays)
         self.doc_no_pattern.setText(s.doc_no_pattern)
         self._on_edited()
+
+    def _sync_users_tab(self) -> None:
+        """用户管理 is a tab only for whoever may manage users (the services refuse the others anyway)."""
+        index = self.tabs.indexOf(self.users)
+        if may_manage_users(self.context):
+            if index < 0:
+                self.tabs.addTab(self.users, "用户管理")
+            self.users.refresh()
+        elif index >= 0:
+            self.tabs.removeTab(index)
 
     def edited_settings(self) -> BureauSettings:
         return BureauSettings(

@@ -12,15 +12,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.audit.cosign import CosignRefused, cosign_draw, cosignatures
 from app.auth.roles import Permission
 from app.tasks import TaskError, draw_history, plan_row_spec, task_definition, task_spec
 from app.tasks.listing import PlanRowLine, TaskLine, list_tasks, plan_rows_for_tasks
+from db.engine import transaction
 from ui import feedback
 from ui.context import AppContext
 from ui.draw.console import DrawConsole
 from ui.draw.task_dialog import TaskDialog
 from ui.models.list_table import Column, ListTableModel, list_table_view
 from ui.pages import Page
+from ui.permissions import restrict
 from ui.widgets.dialog_buttons import accept_cancel_buttons
 
 TASK_COLUMNS: list[Column[TaskLine]] = [
@@ -82,10 +85,15 @@ class TasksPage(Page):
         self.edit_button = QPushButton("修改任务…")
         self.draw_button = QPushButton("开始摇号")
         self.draw_button.setDefault(True)
+        self.cosign_button = QPushButton("复核签名…")
+        self.cosign_button.setToolTip("监督人员重算核验已完成的抽取，并在审计日志中签名")
         for button in (self.from_plan_button, self.adhoc_button, self.edit_button):
             bar.addWidget(button)
         bar.addStretch(1)
+        bar.addWidget(self.cosign_button)
         bar.addWidget(self.draw_button)
+        self.cosign_button.clicked.connect(self.cosign_selected)
+        restrict(context.database.actor, Permission.COSIGN, self.cosign_button)
         layout.addLayout(bar)
         self.from_plan_button.clicked.connect(self.new_from_plan)
         self.adhoc_button.clicked.connect(self.new_adhoc)
@@ -125,6 +133,7 @@ class TasksPage(Page):
         task = self.selected()
         self.edit_button.setEnabled(task is not None and task.status == "待抽取" and task.attempts == 0)
         self.draw_button.setEnabled(task is not None)
+        self.cosign_button.setEnabled(self._finished_draw_id() is not None)
         self.draw_button.setText("查看摇号" if task is not None and task.status != "待抽取" else "开始摇号")
 
     def _on_selection(self) -> None:
@@ -136,6 +145,7 @@ class TasksPage(Page):
         with self.context.database.sessions() as session:
             d = task_definition(session, task.task_id)
             history = draw_history(session, task.task_id)
+            signatures = {a.draw_id: cosignatures(session, a.draw_id) for a in history if a.finished_at}
         lines = [
             f"{d.code}　{d.title}",
             f"状态：{d.status}　来源：{'计划外（专项）' if d.is_unplanned else '年度计划'}",
@@ -156,10 +166,44 @@ class TasksPage(Page):
                 line += f"\n　　作废原因：{a.void_reason}"
             if a.replacements:
                 line += f"\n　　递补 {a.replacements} 次"
+            for sign in signatures.get(a.draw_id, []):
+                line += f"\n　　复核签名：{sign.username}　{sign.at.astimezone():%Y-%m-%d %H:%M}"
             lines.append(line)
         self.detail.setPlainText("\n".join(lines))
 
     # --- actions -------------------------------------------------------------------------------------
+    def _finished_draw_id(self) -> int | None:
+        task = self.selected()
+        if task is None or task.status == "待抽取":
+            return None
+        with self.context.database.sessions() as session:
+            for attempt in draw_history(session, task.task_id):
+                if attempt.status == "已完成":
+                    return attempt.draw_id
+        return None
+
+    def cosign_selected(self) -> bool:
+        """复核签名: verify the task's finished draw and sign it in the audit trail."""
+        draw_id = self._finished_draw_id()
+        task = self.selected()
+        if draw_id is None or task is None:
+            return False
+        question = (
+            f"将对任务 {task.code} 的抽取结果进行复核：程序按 SJDRAW-1 重新计算并与记录比对，"
+            "同时核对审计日志中的封存摘要。核验一致后以您的名义在审计日志中签名。\n\n确定复核并签名吗？"
+        )
+        if not feedback.confirm(self, question, ok_text="复核并签名", title="复核签名"):
+            return False
+        try:
+            with transaction(self.context.database.sessions) as session:
+                signed = cosign_draw(session, draw_id)
+        except CosignRefused as exc:
+            feedback.warn(self, exc.message_zh, title="复核未通过")
+            return False
+        feedback.info(self, f"复核通过，已签名。\n记录 SHA-256：{signed.record_sha256}", title="复核签名")
+        self._on_selection()
+        return True
+
     def new_from_plan(self) -> int | None:
         with self.context.database.sessions() as session:
             rows = plan_rows_for_tasks(session, self.year.value())

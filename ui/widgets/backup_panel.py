@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.auth.roles import Permission, PermissionDenied
 from app.backup import (
     KEEP,
     BackupEntry,
@@ -247,6 +248,12 @@ class BackupPanel(QWidget):
         db_path = self.context.database.path
         if db_path is None:
             return False
+        actor = self.context.database.actor
+        if not actor.can(Permission.RESTORE):
+            feedback.warn(
+                self, PermissionDenied(actor, Permission.RESTORE, "恢复备份").message_zh, title="没有权限"
+            )
+            return False
         try:
             info = check_backup_file(backup)
         except RestoreError as exc:
@@ -266,7 +273,9 @@ class BackupPanel(QWidget):
         self.context.database.close()  # every pooled connection; the restore needs the file to itself
         try:
             result: RestoreResult = run_with_progress(
-                self, "正在恢复备份", lambda progress: restore_backup(backup, db_path, progress=progress)
+                self,
+                "正在恢复备份",
+                lambda progress: restore_backup(backup, db_path, progress=progress, actor=actor),
             )
         except RestoreError as exc:
             # Nothing changed: the engine reconnects on its next use and work goes on with the current data.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
@@ -28,6 +30,7 @@ from db.models import AuditEntry, Entity, User
 from tests.app.tasks.conftest import sj_task
 
 PASSWORD = "Shuang#2026"
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _users(db: Database) -> dict[str, Actor]:
@@ -157,3 +160,31 @@ def test_a_clerk_works_but_cannot_manage_users_or_settings(demo_db: Database) ->
     with demo_db.sessions() as session:
         who = session.scalars(select(AuditEntry.username).where(AuditEntry.object_type == "检查对象")).all()
     assert "李经办（clerk）" in who
+
+
+def test_a_clerk_imports_a_large_registry_the_way_an_administrator_does(empty_db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A bulk import rebuilds the table's indexes (DDL) as the program; the clerk's right to the registry is
+    what is checked, and one audit entry names the file."""
+    import importlib.util
+
+    from app.io.importer import apply_import, preview_import
+
+    spec = importlib.util.spec_from_file_location("gen", ROOT / "bench" / "gen_registry_xlsx.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    path = tmp_path / "名录.xlsx"
+    gen.write_registry(12_000, path)
+    actors = _users(empty_db)
+    empty_db.sign_in(actors["clerk"])
+    with transaction(empty_db.sessions) as session:
+        summary = apply_import(session, preview_import(session, "entities", path))
+    assert summary.counts.imported == 12_000
+    with empty_db.sessions() as session:
+        entries = session.scalars(select(AuditEntry.summary).where(AuditEntry.action == "导入")).all()
+    assert len(entries) == 1 and "新增 12000 条" in entries[0]
+    other = tmp_path / "另一份名录.xlsx"
+    gen.write_registry(300, other)
+    empty_db.sign_in(actors["watch"])
+    with empty_db.sessions() as session, pytest.raises(PermissionDenied, match="维护名录库"):
+        apply_import(session, preview_import(session, "entities", other))

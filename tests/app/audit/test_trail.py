@@ -1,0 +1,186 @@
+"""The audit trail on a real database: what work leaves in it, and what `audit verify` finds after someone
+edits the SQLite file behind the app's back (triggers dropped first, as a SQLite editor allows)."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.audit.cosign import CosignRefused, cosign_draw, cosignatures
+from app.audit.keys import installation_key
+from app.audit.verify import verify_engine
+from app.auth import PermissionDenied
+from app.auth.users import authenticate, create_first_admin, create_user
+from app.database import Database
+from app.inspections import file_inspection, record_inspection
+from db.engine import transaction
+from db.enums import UserRole
+from db.models import AuditEntry
+from tests.app.inspections.conftest import complete_input, started_task
+from tests.tamper import drop_protection, edit
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _work(session: Session) -> tuple[int, int, int]:
+    """A finished draw and one filed form; returns (task id, draw id, inspection id)."""
+    task_id, ids = started_task(session, count=3)
+    record_inspection(session, ids[0], complete_input(session, ids[0]))
+    file_inspection(session, ids[0])
+    draw_id = session.scalar(
+        select(func.max(AuditEntry.object_id)).where(AuditEntry.object_type == "摇号抽取")
+    )
+    assert draw_id is not None
+    return task_id, int(draw_id), ids[0]
+
+
+def _verify(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app", "audit", "verify", "--db", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_work_is_sealed_and_the_database_verifies(demo_db: Database) -> None:
+    with demo_db.sessions() as session:
+        _work(session)
+        actions = set(session.scalars(select(AuditEntry.action)))
+        sealed = set(session.scalars(select(AuditEntry.object_type).where(AuditEntry.action == "封存")))
+    assert {"新增", "完成抽取", "归档", "开始检查", "封存"} <= actions
+    assert sealed == {"摇号抽取", "计划版本", "检查登记表"}
+    report = verify_engine(demo_db.engine)
+    assert report.intact, report.lines()
+    assert report.protected["摇号抽取"] == 1 and report.protected["检查登记表"] == 1
+    result = _verify(demo_db.path)  # type: ignore[arg-type]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "核验通过" in result.stdout
+
+
+def test_the_database_itself_refuses_edits_of_protected_rows(demo_db: Database) -> None:
+    with demo_db.sessions() as session:
+        _task, draw_id, inspection_id = _work(session)
+    path = demo_db.path
+    demo_db.close()
+    connection = sqlite3.connect(str(path))
+    for sql, message in (
+        (f"UPDATE draw SET seed_hex = 'ab' WHERE id = {draw_id}", "只能作废"),
+        (f"DELETE FROM draw WHERE id = {draw_id}", "不能删除"),
+        (f"UPDATE inspection SET result = '责令整改' WHERE id = {inspection_id}", "已归档"),
+        ("UPDATE audit_entry SET summary = 'x' WHERE id = 1", "只能追加"),
+        ("DELETE FROM audit_entry", "只能追加"),
+        ("UPDATE plan_revision SET reason = 'x'", "不能修改"),
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match=message):
+            connection.execute(sql)
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    ("tamper", "expected"),
+    [
+        ("UPDATE draw SET place = '别处' WHERE id = {draw}", "第1次抽取的内容与封存时不一致"),
+        (
+            "UPDATE assignment SET entity_id = entity_id + 1 WHERE draw_id = {draw} AND order_no = 1",
+            "封存时不一致",
+        ),
+        ("UPDATE inspection SET result = '责令整改' WHERE id = {form}", "检查登记表"),
+        ("UPDATE audit_entry SET summary = '无事发生' WHERE id = 3", "第 3 条审计记录"),
+        ("DELETE FROM audit_entry WHERE id = 5", "第 5 条到第 5 条不见了"),
+        ("DELETE FROM audit_entry WHERE id > (SELECT max(id) - 3 FROM audit_entry)", "末尾的记录被删除"),
+        ("UPDATE draw SET status = '已准备' WHERE id = {draw}", "状态被改回可编辑"),
+    ],
+)
+def test_edits_behind_the_apps_back_are_found(demo_db: Database, tamper: str, expected: str) -> None:
+    with demo_db.sessions() as session:
+        _task, draw_id, inspection_id = _work(session)
+    path = demo_db.path
+    assert path is not None
+    demo_db.close()
+    drop_protection(path)
+    assert edit(path, tamper.format(draw=draw_id, form=inspection_id)) >= 1
+    result = _verify(path)
+    assert result.returncode == 1, result.stdout
+    assert "保护触发器已被删除" in result.stdout or "保护触发器" in result.stdout
+    assert expected in result.stdout, result.stdout
+
+
+def test_verify_refuses_what_it_cannot_check(tmp_path: Path) -> None:
+    garbage = tmp_path / "x.db"
+    garbage.write_bytes(b"not a database at all")
+    assert _verify(garbage).returncode == 2
+    assert _verify(tmp_path / "missing.db").returncode == 2
+
+
+def test_a_supervisor_cosigns_a_verified_draw_and_a_clerk_cannot(demo_db: Database) -> None:
+    with transaction(demo_db.sessions) as session:
+        create_first_admin(session, "admin", "王管理", "Shuang#2026")
+    demo_db.sign_in(authenticate(demo_db.sessions, "admin", "Shuang#2026").actor)
+    with transaction(demo_db.sessions) as session:
+        create_user(session, "watch", "赵代表", UserRole.SUPERVISOR, "Watch#2026x")
+        create_user(session, "clerk", "李经办", UserRole.CLERK, "Clerk#2026x")
+    with demo_db.sessions() as session:
+        _task, draw_id, _form = _work(session)
+    demo_db.sign_in(authenticate(demo_db.sessions, "clerk", "Clerk#2026x").actor)
+    with demo_db.sessions() as session, pytest.raises(PermissionDenied, match="复核签名"):
+        cosign_draw(session, draw_id)
+    demo_db.sign_in(authenticate(demo_db.sessions, "watch", "Watch#2026x").actor)
+    with transaction(demo_db.sessions) as session:
+        signed = cosign_draw(session, draw_id, "现场见证，结果一致")
+    with demo_db.sessions() as session:
+        assert [s.username for s in cosignatures(session, draw_id)] == ["赵代表（watch）"]
+    assert len(signed.record_sha256) == 64
+    path = demo_db.path
+    assert path is not None
+    drop_protection(path)
+    edit(path, "UPDATE draw SET operator_name = '别人' WHERE id = ?", draw_id)
+    with demo_db.sessions() as session, pytest.raises(CosignRefused, match="封存摘要不一致"):
+        cosign_draw(session, draw_id)
+
+
+def test_the_key_lives_in_the_credential_store_when_there_is_one(tmp_path: Path) -> None:
+    keyring = pytest.importorskip("keyring")
+    from keyrings.alt.file import PlaintextKeyring
+
+    from app.audit import keys
+
+    store = PlaintextKeyring()
+    store.file_path = str(tmp_path / "store.cfg")  # a real file-backed keyring backend
+    previous = keyring.get_keyring()
+    keys._cache.clear()
+    folder = tmp_path / "install"
+    folder.mkdir()
+    import os
+
+    old_dir = os.environ.get("SHUANGSUIJI_DATA_DIR")
+    os.environ["SHUANGSUIJI_DATA_DIR"] = str(folder)
+    keyring.set_keyring(store)
+    try:
+        first = installation_key()
+        keys._cache.clear()
+        again = installation_key()
+    finally:
+        keyring.set_keyring(previous)
+        keys._cache.clear()
+        if old_dir is None:
+            os.environ.pop("SHUANGSUIJI_DATA_DIR", None)
+        else:
+            os.environ["SHUANGSUIJI_DATA_DIR"] = old_dir
+    assert first.storage == "keyring" and again.secret == first.secret
+    assert not (folder / keys.KEY_FILE).exists()
+    assert first.secret.hex() not in repr(first)
+
+
+def test_without_a_credential_store_the_key_file_is_private() -> None:
+    key = installation_key()
+    assert key.storage == "file"
+    mode = Path(key.location).stat().st_mode & 0o777
+    assert mode == 0o600

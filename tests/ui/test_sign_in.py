@@ -1,0 +1,120 @@
+"""Signing in through the real dialogs, and what each role sees in the real main window."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from app.auth.users import authenticate, create_first_admin, create_user, reset_password
+from app.database import Database
+from db.engine import transaction
+from db.enums import UserRole
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.pages.registry_page import EntitiesPage
+from ui.pages.settings_page import SettingsPage
+from ui.pages.tasks_page import TasksPage
+from ui.widgets.sign_in import ChangePasswordDialog, FirstAdminDialog, LoginDialog
+
+PASSWORD = "Shuang#2026"
+
+
+def _admin(db: Database) -> None:
+    with transaction(db.sessions) as session:
+        create_first_admin(session, "admin", "王管理", PASSWORD)
+
+
+def test_first_start_dialog_keeps_the_input_and_explains(
+    qtbot: QtBot, product_app, empty_db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    dialog = FirstAdminDialog(empty_db)
+    qtbot.addWidget(dialog)
+    dialog.display_name.setText("王管理")
+    dialog.password.setText(PASSWORD)
+    dialog.confirm.setText("Different#1")
+    dialog.buttons.accepted.emit()
+    assert "两次输入的密码不一致" in dialog.problem.text() and not dialog.problem.isHidden()
+    assert dialog.password.text() == PASSWORD and dialog.result() == 0
+    dialog.confirm.setText(PASSWORD)
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == 1
+    assert dialog.signed_in is not None and dialog.signed_in.actor.role == UserRole.ADMIN
+
+
+def test_login_counts_failures_then_signs_in(qtbot: QtBot, product_app, empty_db: Database) -> None:  # type: ignore[no-untyped-def]
+    _admin(empty_db)
+    dialog = LoginDialog(empty_db, "示范县行政执法局")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.set_username("admin")
+    dialog.password.setText("wrong-password")
+    qtbot.keyClick(dialog.password, "\r")
+    assert "再输错 4 次" in dialog.problem.text()
+    assert dialog.password.text() == "" and dialog.username.text() == "admin"
+    dialog.password.setText(PASSWORD)
+    qtbot.keyClick(dialog.password, "\r")
+    assert dialog.result() == 1 and dialog.signed_in is not None
+    assert dialog.signed_in.actor.display_name == "王管理"
+
+
+def test_a_reset_password_must_be_changed(qtbot: QtBot, product_app, empty_db: Database) -> None:  # type: ignore[no-untyped-def]
+    _admin(empty_db)
+    empty_db.sign_in(authenticate(empty_db.sessions, "admin", PASSWORD).actor)
+    with transaction(empty_db.sessions) as session:
+        user = create_user(session, "clerk", "李经办", UserRole.CLERK, "Temp#2026a")
+        reset_password(session, user.id, "Temp#2026b")
+    signed = authenticate(empty_db.sessions, "clerk", "Temp#2026b")
+    assert signed.must_change_password
+    empty_db.sign_in(signed.actor)
+    dialog = ChangePasswordDialog(empty_db, forced=True)
+    qtbot.addWidget(dialog)
+    dialog.old.setText("Temp#2026b")
+    dialog.new.setText("short")
+    dialog.confirm.setText("short")
+    dialog.buttons.accepted.emit()
+    assert "至少需要 8 位" in dialog.problem.text()
+    dialog.new.setText("Mine#2026cc")
+    dialog.confirm.setText("Mine#2026cc")
+    dialog.buttons.accepted.emit()
+    assert dialog.result() == 1
+    assert not authenticate(empty_db.sessions, "clerk", "Mine#2026cc").must_change_password
+
+
+def test_a_supervisor_sees_no_changing_buttons(qtbot: QtBot, product_app, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    _admin(demo_db)
+    demo_db.sign_in(authenticate(demo_db.sessions, "admin", PASSWORD).actor)
+    with transaction(demo_db.sessions) as session:
+        create_user(session, "watch", "赵代表", UserRole.SUPERVISOR, "Watch#2026x")
+    demo_db.sign_in(authenticate(demo_db.sessions, "watch", "Watch#2026x").actor)
+    window = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(window)
+    window.show()
+    entities = window.show_page(EntitiesPage)
+    assert isinstance(entities, EntitiesPage)
+    assert not entities.add_button.isVisible() and not entities.import_button.isVisible()
+    assert entities.export_button.isVisible()
+    tasks = window.show_page(TasksPage)
+    assert isinstance(tasks, TasksPage)
+    assert tasks.cosign_button.isVisible() and not tasks.draw_button.isVisible()
+    settings = window.show_page(SettingsPage)
+    assert isinstance(settings, SettingsPage)
+    assert not settings.save_button.isVisible() and settings.bureau_name.isReadOnly()
+    assert "赵代表（监督员）" in window.user_label.text()
+
+
+def test_a_clerk_sees_the_work_but_not_the_settings(qtbot: QtBot, product_app, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
+    _admin(demo_db)
+    demo_db.sign_in(authenticate(demo_db.sessions, "admin", PASSWORD).actor)
+    with transaction(demo_db.sessions) as session:
+        create_user(session, "clerk", "李经办", UserRole.CLERK, "Clerk#2026x")
+    demo_db.sign_in(authenticate(demo_db.sessions, "clerk", "Clerk#2026x").actor)
+    window = MainWindow(AppContext(demo_db))
+    qtbot.addWidget(window)
+    window.show()
+    tasks = window.show_page(TasksPage)
+    assert isinstance(tasks, TasksPage)
+    assert tasks.draw_button.isVisible() and not tasks.cosign_button.isVisible()
+    settings = window.show_page(SettingsPage)
+    assert isinstance(settings, SettingsPage)
+    assert not settings.save_button.isVisible()
+    assert settings.backups.restore_button.isHidden() and not settings.backups.backup_button.isHidden()
