@@ -91,6 +91,8 @@ def run_import(kind: str, file: Path, db_location: str, *, dry_run: bool = False
         try:
             summary = apply_import(session, preview, progress=_progress())
             session.commit()
+            if summary.counts.imported:
+                database.refresh_statistics()  # the bulk insert rebuilt the indexes without their statistics
         except ImportRefusedError as exc:
             session.rollback()
             _say(exc.message_zh)
