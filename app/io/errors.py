@@ -6,6 +6,7 @@ __all__ = [
     "EmptyFileError",
     "EncryptedFileError",
     "ExportError",
+    "FileTooLargeError",
     "HeaderNotFoundError",
     "ImportFileError",
     "ImportRefusedError",
@@ -13,6 +14,8 @@ __all__ = [
     "MislabelledFileError",
     "MissingColumnError",
     "RegistryIOError",
+    "SheetTooLargeError",
+    "SuspiciousFileError",
     "UnreadableFileError",
 ]
 
@@ -39,6 +42,18 @@ class MislabelledFileError(ImportFileError):
 
 class EncryptedFileError(ImportFileError):
     """Protected by an opening password."""
+
+
+class FileTooLargeError(ImportFileError):
+    """Bigger than the import accepts (file size)."""
+
+
+class SheetTooLargeError(ImportFileError):
+    """A sheet's used range is absurd (rows, columns or cells beyond the limits), e.g. one value at XFD1048576."""
+
+
+class SuspiciousFileError(ImportFileError):
+    """Built to harm the reader: a zip bomb, an XML entity declaration, tens of thousands of parts."""
 
 
 class EmptyFileError(ImportFileError):

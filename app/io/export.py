@@ -138,7 +138,8 @@ def export_registry(
         "导出",
         spec.label,
         "",
-        f"导出{spec.label} {written} 条到“{target.name}”" + ("（含完整身份证号）" if include_personal else ""),
+        f"导出{spec.label} {written} 条到“{target.name}”"
+        + ("（含完整身份证号）" if include_personal else ""),
         after={"file": str(target), "rows": written, "include_personal": include_personal},
     )
     session.commit()  # the export's audit entry (exports are read-only otherwise)

@@ -3,7 +3,9 @@
 The format is decided from the file's content, not its name: xlsx/xlsm/xlsb/ods and xls go through
 python-calamine (fast, and it reports merged ranges); text goes through the csv module after the
 encoding is detected (UTF-8 with or without BOM, UTF-16 with BOM, else GB18030, a superset of GBK).
-Problems become :mod:`app.io.errors` exceptions with a Chinese ``message_zh``.
+Problems become :mod:`app.io.errors` exceptions with a Chinese ``message_zh``. Before the reader sees a
+file, :mod:`app.io.safety` checks its size, and for a package its parts (zip and XML entity bombs, absurd
+sheet dimensions, passwords), so a hostile file costs bounded memory and ends in a message, not a crash.
 
 Rows are lists of cell values (str, float, bool, datetime.date/datetime) indexed from row 0 and
 column 0 of the sheet, so ``row_index + 1`` is the row number the clerk sees in Excel.
@@ -20,9 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.io import safety
 from app.io.errors import (
     EmptyFileError,
     EncryptedFileError,
+    ImportFileError,
     MislabelledFileError,
     UnreadableFileError,
 )
@@ -82,6 +86,7 @@ def detect_format(path: Path) -> str:
     if path.is_dir():
         raise UnreadableFileError(f"这是一个文件夹，不是表格文件：{path}")
     try:
+        safety.check_file_size(path, path.stat().st_size)
         with path.open("rb") as fh:
             head = fh.read(65536)
     except OSError as exc:
@@ -92,16 +97,38 @@ def detect_format(path: Path) -> str:
         return _zip_format(path)
     if head.startswith(_OLE2):
         return _ole_format(path)
+    _check_other_binary(path, head)
     _check_text(path, head)
     return "csv"
 
 
+_BINARY_KINDS = (
+    (b"%PDF", "PDF 文档"),
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF8", "GIF 图片"),
+    (b"BM", ""),  # too short to trust alone
+    (b"Rar!", "RAR 压缩包"),
+    (b"7z\xbc\xaf", "7z 压缩包"),
+    (b"\x1f\x8b", "gzip 压缩包"),
+    (b"{\\rtf", "RTF 文档"),
+)
+
+
+def _check_other_binary(path: Path, head: bytes) -> None:
+    """Name common non-spreadsheet files (PDF, pictures, archives) instead of calling them garbage."""
+    for magic, kind in _BINARY_KINDS:
+        if kind and head.startswith(magic):
+            raise MislabelledFileError(f"{path.name} 实际是 {kind}，不是 Excel 表格或 CSV 文件，无法导入。")
+
+
 def _zip_format(path: Path) -> str:
+    safety.check_zip_directory(path)
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError) as exc:
         raise UnreadableFileError(f"文件已损坏或不完整，无法作为 Excel 工作簿打开：{path.name}") from exc
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return "xlsx"
@@ -124,6 +151,7 @@ def _ole_format(path: Path) -> str:
         )
     if "WordDocument".encode("utf-16-le") in data:
         raise MislabelledFileError(f"{path.name} 是 Word 文档（.doc），不是 Excel 表格。")
+    safety.check_xls(path, data)
     return "xls"
 
 
@@ -182,6 +210,8 @@ def open_tables(path: Path) -> list[Table]:
 def _calamine_tables(path: Path, file_format: str) -> list[Table]:
     import python_calamine as pc
 
+    if file_format in ("xlsx", "ods"):
+        safety.check_zip_package(path)
     try:
         workbook = pc.CalamineWorkbook.from_path(str(path))
         tables: list[Table] = []
@@ -191,6 +221,7 @@ def _calamine_tables(path: Path, file_format: str) -> list[Table]:
             sheet = workbook.get_sheet_by_name(meta.name)
             if sheet.height == 0 or sheet.width == 0:
                 continue
+            safety.check_grid(path, meta.name, sheet.height, sheet.width)
             start_row, start_col = sheet.start or (0, 0)
             merges = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (sheet.merged_cell_ranges or [])]
             tables.append(
@@ -209,8 +240,15 @@ def _calamine_tables(path: Path, file_format: str) -> list[Table]:
         ) from exc
     except (pc.CalamineError, pc.XmlError, pc.ZipError) as exc:
         raise UnreadableFileError(f"无法读取 {path.name}（文件可能已损坏或加密）：{exc}") from exc
+    except ImportFileError:
+        raise
     except (OSError, ValueError) as exc:
         raise UnreadableFileError(f"无法读取 {path.name}：{exc}") from exc
+    except BaseException as exc:
+        # A reader bug surfaces as pyo3's PanicException, which derives from BaseException.
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise UnreadableFileError(f"无法读取 {path.name}（文件内容异常）：{exc}") from exc
     return tables
 
 
@@ -238,7 +276,23 @@ def _csv_tables(path: Path) -> list[Table]:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
     except csv.Error:
         delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    rows: list[list[Any]] = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Any]] = []
+    width = 0
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(row) > width:
+                width = len(row)
+                if width > safety.MAX_COLUMNS:
+                    safety.check_grid(path, path.stem, len(rows), width)
+            if len(rows) > safety.MAX_ROWS:
+                safety.check_grid(path, path.stem, len(rows), width)
+    except csv.Error as exc:
+        raise UnreadableFileError(
+            f"{path.name} 第 {reader.line_num} 行无法按 CSV 读取（单元格过长或引号不成对：{exc}）。"
+            "请检查文件内容，或用 Excel 打开后另存为 .xlsx 再导入。"
+        ) from exc
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
     if not rows:

@@ -63,16 +63,18 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
 
 
 def _sheet_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
-    import python_calamine
+    """The first sheet through the registry readers, so a hostile workbook is refused the same way."""
+    from app.io.errors import ImportFileError
+    from app.io.readers import open_tables
 
     try:
-        sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-        rows = sheet.to_python()
-    except Exception as exc:  # calamine raises its own error types for damaged or encrypted files
-        raise CalendarFileError(f"无法读取表格文件：{exc}") from exc
-    first = sheet.start[0] if sheet.start else 0
-    for offset, row in enumerate(rows):
-        yield first + offset + 1, list(row)
+        tables = open_tables(path)
+    except ImportFileError as exc:
+        raise CalendarFileError(exc.message_zh) from exc
+    if not tables:
+        raise CalendarFileError("表格文件中没有工作表。")
+    for index, row in tables[0].rows_from(0):
+        yield index + 1, list(row)
 
 
 def _parse_date(value: object) -> dt.date | None:
