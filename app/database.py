@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.audit import install_recorder, seal_legacy
 from app.auth.guard import install_guard
 from app.auth.roles import ACTOR_KEY, SYSTEM, Actor, acting_as, process_actor
+from app.errors import UserFacingError
 from db.engine import database_url, make_engine, make_session_factory, transaction
 from db.migrate import DatabaseVersionError, upgrade_to_head
 
@@ -20,12 +21,8 @@ log = logging.getLogger(__name__)
 __all__ = ["Database", "DatabaseOpenError", "DatabaseVersionError", "open_database"]
 
 
-class DatabaseOpenError(Exception):
+class DatabaseOpenError(UserFacingError):
     """The file is not a usable database; message_zh says why, for the user."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 @dataclass(frozen=True)

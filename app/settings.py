@@ -9,15 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Permission, require
+from app.errors import UserFacingError
 from db.models import Setting
 
 
-class SettingsError(ValueError):
+class SettingsError(UserFacingError, ValueError):
     """A setting value the user typed is not acceptable; message_zh names the field."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 @dataclass(frozen=True)

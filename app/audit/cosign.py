@@ -17,6 +17,7 @@ from app.audit import protected
 from app.audit.recorder import SEAL_ACTION, record_event
 from app.auth.roles import Permission, require
 from app.draw import Outcome, verify_record
+from app.errors import UserFacingError
 from app.tasks.errors import RecordIntegrityError
 from app.tasks.records import current_record
 from db.models import AuditEntry, Draw
@@ -26,12 +27,8 @@ __all__ = ["COSIGN_ACTION", "CoSignature", "CosignRefused", "cosign_draw", "cosi
 COSIGN_ACTION = "复核签名"
 
 
-class CosignRefused(ValueError):
+class CosignRefused(UserFacingError, ValueError):
     """The draw does not check out, so it cannot be signed; message_zh says what is wrong."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from app.audit import protected
 from app.audit.chain import entry_mac, head_mac
 from app.audit.keys import AuditKey, installation_key
 from app.audit.recorder import SEAL_ACTION
+from app.errors import UserFacingError
 from db.base import utcnow
 from db.models import AuditEntry, AuditHead
 from db.protection import TRIGGERS
@@ -32,12 +33,8 @@ from db.protection import TRIGGERS
 __all__ = ["Problem", "VerifyReport", "VerifyUnusable", "verify_connection", "verify_file"]
 
 
-class VerifyUnusable(Exception):
+class VerifyUnusable(UserFacingError):
     """The database cannot be checked at all; message_zh says why."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.audit import record_event
 from app.auth.passwords import hash_password, password_problem, verify_password
 from app.auth.roles import AUTH_SERVICE, SYSTEM, Actor, Permission, acting_as, current_actor, require
+from app.errors import UserFacingError
 from db.base import utcnow
 from db.engine import transaction
 from db.enums import UserRole
@@ -44,12 +45,8 @@ LOCK_MINUTES = 15
 _USERNAME_MAX = 50
 
 
-class UserError(ValueError):
+class UserError(UserFacingError, ValueError):
     """A user-account change that cannot be made; message_zh says why and names the field."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 class LoginError(UserError):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import bulk, record_event
 from app.demo import vocab
+from app.errors import UserFacingError
 from app.plans.revisions import plan_snapshot, snapshot_digest
 from app.plans.rows import item_base_count
 from app.registry.codes import make_id_number, make_reg_no15, random_uscc
@@ -71,12 +72,8 @@ _CREDIT_WEIGHTS = ((CreditClass.A, 40), (CreditClass.B, 45), (CreditClass.C, 10)
 Progress = Callable[[str, float], None]
 
 
-class DemoError(Exception):
+class DemoError(UserFacingError):
     """The demo cannot be built here; message_zh says why."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from app.errors import UserFacingError
+
 ALL_INSPECTORS_LABEL = "全部检查人员"
 
 
-class DrawSheetError(ValueError):
+class DrawSheetError(UserFacingError, ValueError):
     """The draw sheet cannot be made from this record; ``message_zh`` tells the clerk why."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,11 @@ def start_inspections(session: Session, task_id: int) -> StartedInspections:
             except IntegrityError:  # another PC started the same forms a moment ago (assignment is unique)
                 raise InspectionStateError(f"任务 {task.code} 正在另一处开始检查，请刷新后再试") from None
             record_event(
-                session, "开始检查", "抽查任务", task.id, f"任务 {task.code} 开始检查：生成 {len(missing)} 份检查登记表草稿"
+                session,
+                "开始检查",
+                "抽查任务",
+                task.id,
+                f"任务 {task.code} 开始检查：生成 {len(missing)} 份检查登记表草稿",
             )
         if task.status == TaskStatus.DRAWN.value:
             task.status = TaskStatus.INSPECTING.value

@@ -8,15 +8,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.errors import UserFacingError
 from db.models import Department, Entity, InspectionItem, Inspector
 
 
-class DepartmentError(ValueError):
+class DepartmentError(UserFacingError, ValueError):
     """A department edit that cannot be saved; message_zh names the field."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 @dataclass(frozen=True)
