@@ -20,6 +20,7 @@ from ui.about import AboutDialog
 from ui.auto_backup import AutoBackup
 from ui.context import AppContext
 from ui.pages import Page
+from ui.pages.audit_page import AuditPage
 from ui.pages.home import HomePage
 from ui.pages.inspections_page import InspectionsPage
 from ui.pages.plans_page import PlansPage
@@ -39,6 +40,7 @@ DEFAULT_PAGES: Sequence[PageFactory] = (
     TasksPage,
     InspectionsPage,
     SettingsPage,
+    AuditPage,
 )
 
 

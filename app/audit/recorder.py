@@ -231,8 +231,10 @@ def _display_name(obj: Any) -> str:
 
 
 def _object_id(obj: Any) -> str:
-    identity = inspect(obj).identity
-    return ",".join(str(part) for part in identity) if identity else ""
+    # In after_flush a new object's identity key is not set yet, but its primary key already is.
+    state = inspect(obj)
+    values = state.identity or state.mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in values if part is not None)
 
 
 def _column_values(obj: Any) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit import record_event
+from app.audit import bulk, record_event
 from app.auth.passwords import hash_password, password_problem, verify_password
 from app.auth.roles import AUTH_SERVICE, SYSTEM, Actor, Permission, acting_as, current_actor, require
 from app.errors import UserFacingError
@@ -142,7 +142,8 @@ def authenticate(sessions: sessionmaker[Session], username: str, password: str) 
     """
     now = utcnow()
     error: LoginError | None
-    with transaction(sessions) as session, acting_as(session, AUTH_SERVICE):
+    # The 登录/登录失败 entry says it all; the user row's counters are not logged again field by field.
+    with transaction(sessions) as session, acting_as(session, AUTH_SERVICE), bulk(session):
         user = _find(session, username)
         if user is None or not user.password_hash:
             record_event(

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.audit import record_event
+from app.audit.recorder import OBJECT_LABELS
 from app.registry.query import VIEWS
 from db.base import utcnow
 
@@ -22,7 +23,7 @@ def set_archived(session: Session, registry: str, ids: Sequence[int], archived: 
         session.execute(
             update(model).where(model.id.in_(changing)).values(archived=archived, updated_at=utcnow())
         )
-        label = VIEWS[registry].title
+        label = OBJECT_LABELS.get(model, VIEWS[registry].title)
         names = list(session.scalars(select(model.name).where(model.id.in_(changing[:5]))))
         shown = "、".join(names) + ("等" if len(changing) > 5 else "")
         record_event(
