@@ -153,8 +153,17 @@ def test_a_tampered_replacement_row_or_record_is_detected(session: Session) -> N
     session.expire_all()
     with pytest.raises(RecordIntegrityError, match="第1轮递补"):
         current_record(session, done.draw_id)
-    edit(path, "UPDATE draw_replacement SET chosen_inspector_id = ? WHERE id = ?", outcome.chosen_inspector_id, row.id)
-    edit(path, "UPDATE draw SET record_json = replace(record_json, '\"order\": 1', '\"order\": 2') WHERE id = ?", done.draw_id)
+    edit(
+        path,
+        "UPDATE draw_replacement SET chosen_inspector_id = ? WHERE id = ?",
+        outcome.chosen_inspector_id,
+        row.id,
+    )
+    edit(
+        path,
+        "UPDATE draw SET record_json = replace(record_json, '\"order\": 1', '\"order\": 2') WHERE id = ?",
+        done.draw_id,
+    )
     session.expire_all()
     with pytest.raises(RecordIntegrityError, match="SHA-256"):
         current_record(session, done.draw_id)
