@@ -14,16 +14,16 @@ from pathlib import Path
 
 from app.backup.files import BackupKind, default_backup_dir, free_backup_path, rotate
 from app.backup.sqlite_copy import fsync_file, fsync_folder, integrity_problems, is_sqlite_file, snapshot
+from app.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
 
-class BackupError(Exception):
+class BackupError(UserFacingError):
     """No backup was made; message_zh says why, for the user."""
 
     def __init__(self, message_zh: str, *, unusable_source: bool = False) -> None:
         super().__init__(message_zh)
-        self.message_zh = message_zh
         self.unusable_source = unusable_source  # the database itself is missing or not a file (CLI exit 2)
 
 

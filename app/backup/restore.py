@@ -25,6 +25,7 @@ from app.backup.sqlite_copy import (
     read_schema_info,
     snapshot,
 )
+from app.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +34,11 @@ ProgressFn = Callable[[str, float], None]
 IN_USE_TIMEOUT_S = 2.0
 
 
-class RestoreError(Exception):
+class RestoreError(UserFacingError):
     """The restore was refused and the database is unchanged; message_zh says why, for the user."""
 
     def __init__(self, message_zh: str, *, unusable: bool = False) -> None:
         super().__init__(message_zh)
-        self.message_zh = message_zh
         self.unusable = (
             unusable  # a missing file or an unusable path rather than a refused backup (CLI exit 2)
         )

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.errors import UserFacingError
 
-class InspectionError(Exception):
+
+class InspectionError(UserFacingError):
     """Base class: an expected failure with a Chinese message (``message_zh``)."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 class InspectionNotFoundError(InspectionError):

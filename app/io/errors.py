@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.errors import UserFacingError
+
 __all__ = [
     "EmptyFileError",
     "EncryptedFileError",
@@ -20,12 +22,8 @@ __all__ = [
 ]
 
 
-class RegistryIOError(Exception):
+class RegistryIOError(UserFacingError):
     """Base of every expected import/export failure."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 class ImportFileError(RegistryIOError):

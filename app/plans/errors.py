@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from app.errors import UserFacingError
 
-class PlanError(Exception):
+
+class PlanError(UserFacingError):
     """Base class: ``str()`` is the same Chinese text, so logs read like the screen."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 class PlanNotFoundError(PlanError):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from app.errors import UserFacingError
 
-class CalendarError(ValueError):
+
+class CalendarError(UserFacingError, ValueError):
     """Base class: an expected failure with a Chinese message (``message_zh``), shown to the user as is."""
-
-    def __init__(self, message_zh: str) -> None:
-        super().__init__(message_zh)
-        self.message_zh = message_zh
 
 
 class CalendarEditError(CalendarError):
