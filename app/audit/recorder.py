@@ -18,15 +18,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.base import NO_VALUE
 
 from app.audit import protected
-from app.audit.chain import Entry, append, plain
+from app.audit.chain import Entry, append, canonical_digest, plain
 from app.audit.keys import installation_key
 from app.auth.roles import Actor, current_actor
+from app.registry.codes import mask_id_number
+from app.registry.fields import ENTITY_SPEC, INSPECTOR_SPEC, ITEM_SPEC
 from db.base import utcnow
 from db.enums import DrawStatus, InspectionStatus, PlanStatus
 from db.models import (
@@ -175,35 +179,22 @@ _COLUMN_LABELS = {
 }
 
 
+@cache
 def _labels() -> dict[str, str]:
     labels = dict(_COLUMN_LABELS)
-    try:
-        from app.registry.fields import ENTITY_SPEC, INSPECTOR_SPEC, ITEM_SPEC
-
-        for spec in (ENTITY_SPEC, INSPECTOR_SPEC, ITEM_SPEC):
-            for spec_field in spec.fields:
-                labels.setdefault(spec_field.name, spec_field.label)
-    except ImportError:  # pragma: no cover — the registry specs are part of the app
-        pass
+    for spec in (ENTITY_SPEC, INSPECTOR_SPEC, ITEM_SPEC):
+        for spec_field in spec.fields:
+            labels.setdefault(spec_field.name, spec_field.label)
     return labels
 
 
-_label_cache: dict[str, str] = {}
-
-
 def column_label(name: str) -> str:
-    if not _label_cache:
-        _label_cache.update(_labels())
-    return _label_cache.get(name, name)
+    return _labels().get(name, name)
 
 
-def _personal_columns() -> set[str]:
-    from app.registry.fields import ENTITY_SPEC, INSPECTOR_SPEC
-
-    return {f.name for spec in (ENTITY_SPEC, INSPECTOR_SPEC) for f in spec.fields if f.personal}
-
-
-_personal: set[str] = set()
+@cache
+def _personal_columns() -> frozenset[str]:
+    return frozenset(f.name for spec in (ENTITY_SPEC, INSPECTOR_SPEC) for f in spec.fields if f.personal)
 
 
 def _shown(column: str, value: Any) -> Any:
@@ -212,13 +203,9 @@ def _shown(column: str, value: Any) -> Any:
     if column in _SECRET_COLUMNS:
         return "（已更改）"
     if column in _DIGEST_COLUMNS:
-        from app.audit.chain import canonical_digest
-
         return f"sha256:{canonical_digest(value)[:16]}"
-    if not _personal:
-        _personal.update(_personal_columns() or {"-"})
-    if column in _personal and isinstance(value, str) and len(value) > 4:
-        return "*" * (len(value) - 4) + value[-4:]
+    if column in _personal_columns() and isinstance(value, str):
+        return mask_id_number(value)  # as the registry export masks it
     return value
 
 
@@ -227,7 +214,7 @@ def _display_name(obj: Any) -> str:
         value = getattr(obj, attr, None)
         if value not in (None, ""):
             return str(value)
-    return f"#{inspect(obj).identity[0] if inspect(obj).identity else '?'}"
+    return f"#{_object_id(obj) or '?'}"
 
 
 def _object_id(obj: Any) -> str:
@@ -244,15 +231,9 @@ def _column_values(obj: Any) -> dict[str, Any]:
         if attr.key in _SKIP_COLUMNS:
             continue
         value = state.attrs[attr.key].loaded_value
-        if value is not None and value != "" and not _is_no_value(value):
+        if value is not None and value != "" and value is not NO_VALUE:
             values[attr.key] = _shown(attr.key, value)
     return values
-
-
-def _is_no_value(value: Any) -> bool:
-    from sqlalchemy.orm.base import NO_VALUE
-
-    return value is NO_VALUE
 
 
 def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:

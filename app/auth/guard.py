@@ -102,27 +102,25 @@ _DDL = re.compile(r"^\s*(?:CREATE|DROP|ALTER)\b", re.IGNORECASE)
 
 def check_write(actor: Actor, statement: str) -> None:
     """Raise PermissionDenied when ``statement`` writes a table ``actor`` may not write."""
-    if actor.is_program and not actor.role:
+    if actor.is_unrestricted:
         return
     match = _WRITE.match(statement)
-    if match is None:
-        if _DDL.match(statement):
-            raise PermissionDenied(actor, None, "修改数据库结构")
-        return
-    table = match.group(1).lower()
-    if table in _ALWAYS or table in actor.internal:
+    if match is not None:
+        require_table_write(actor, match.group(1).lower())
+    elif _DDL.match(statement):
+        raise PermissionDenied(actor, None, "修改数据库结构")
+
+
+def require_table_write(actor: Actor, table: str) -> None:
+    """Raise PermissionDenied unless ``actor`` may write ``table``. Also for code that then runs DDL on the
+    table as the program, such as the bulk import dropping and rebuilding the table's indexes."""
+    if actor.is_unrestricted or table in _ALWAYS or table in actor.internal:
         return
     allowed = TABLE_PERMISSIONS.get(table)
     if allowed is None:
         raise PermissionDenied(actor, None, f"写入数据表 {table}")
     if not any(actor.can(permission) for permission in allowed):
         raise PermissionDenied(actor, allowed[0], f"不能修改{TABLE_LABELS.get(table, table)}")
-
-
-def require_table_write(actor: Actor, table: str) -> None:
-    """Raise PermissionDenied unless ``actor`` may write ``table`` (for code that then runs DDL on it, such as
-    the bulk import dropping and rebuilding the table's indexes, as the program)."""
-    check_write(actor, f"INSERT INTO {table}")
 
 
 def _after_begin(session: Session, transaction: Any, connection: Any) -> None:

@@ -72,13 +72,14 @@ class Actor:
     internal: frozenset[str] = frozenset()  # tables an internal service may write whatever the role
 
     @property
-    def is_program(self) -> bool:
-        return self.user_id is None
+    def is_unrestricted(self) -> bool:
+        """The program itself (command line, demo, first start), run by someone holding the database file."""
+        return self.user_id is None and not self.role
 
     @property
     def permissions(self) -> frozenset[Permission]:
-        if self.user_id is None and not self.role:
-            return frozenset(Permission)  # the program itself, run by someone holding the database file
+        if self.is_unrestricted:
+            return frozenset(Permission)
         return ROLE_PERMISSIONS.get(self.role, frozenset())
 
     def can(self, permission: Permission) -> bool:
