@@ -14,6 +14,7 @@ It only reads: a database from an older version is refused (open it in the app o
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -156,9 +157,10 @@ def _check_chain(
 
 
 def _when(value: object) -> str:
-    from app.audit.chain import plain
-
-    return str(plain(value))[:19].replace("T", " ") + " UTC"
+    """The entry's time as the clerk's PC shows it (the 审计日志 page uses local time too)."""
+    if isinstance(value, dt.datetime):
+        return f"{value.astimezone():%Y-%m-%d %H:%M:%S}"
+    return str(value)
 
 
 def _check_protected(
