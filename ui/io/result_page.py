@@ -8,14 +8,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWizard,
     QWizardPage,
@@ -30,6 +27,7 @@ from ui.io.issue_model import (
     SHOW_WARNINGS,
     IssueTableModel,
 )
+from ui.widgets.lazy_table import lazy_table_view
 
 if TYPE_CHECKING:
     from app.io import ImportPreview
@@ -145,20 +143,10 @@ class ResultPage(QWizardPage):
         layout.addLayout(bar)
 
         self.model = IssueTableModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        widths = {COL_ROW: 70, COL_FIELD: 170, COL_SEVERITY: 80}
+        self.table = lazy_table_view(self.model, [widths[c] for c in sorted(widths)])
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in ((COL_ROW, 70), (COL_FIELD, 170), (COL_SEVERITY, 80)):
-            header.resizeSection(column, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         importer.preview_changed.connect(self.show_preview)
 

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,12 +19,9 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -39,10 +36,10 @@ from ui.models.audit_model import WIDTHS, AuditTableModel
 from ui.pages import Page
 from ui.widgets.audit_detail import AuditEntryDetail, AuditEntryDialog
 from ui.widgets.audit_verify_dialog import VerifyProblemsDialog
+from ui.widgets.lazy_table import debounced_search, lazy_table_view, table_beside_detail
 
 log = logging.getLogger(__name__)
 
-SEARCH_DELAY_MS = 250
 ALL = "全部"
 _NO_DATE = QDate(2000, 1, 1)
 
@@ -119,39 +116,15 @@ class AuditPage(Page):
         layout.addLayout(bar)
 
         self.model = AuditTableModel(context.database)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        vertical = self.table.verticalHeader()
-        vertical.setDefaultSectionSize(26)
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for number, width in enumerate(WIDTHS):
-            header.resizeSection(number, width)
+        self.table = lazy_table_view(self.model, WIDTHS, single=True)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._show_selected())
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
 
         self.detail = AuditEntryDetail()
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([880, 380])
-        layout.addWidget(splitter, 1)
+        layout.addWidget(table_beside_detail(self.table, self.detail, (880, 380)), 1)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.apply_filter)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.returnPressed.connect(self.apply_filter)
+        self._search_timer = debounced_search(self.search, self.apply_filter, self)
         for edit in (self.date_from, self.date_to):
             edit.dateChanged.connect(lambda _d: self.apply_filter())
         for combo in (self.user_combo, self.action_combo, self.type_combo):

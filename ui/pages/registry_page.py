@@ -6,18 +6,14 @@ from __future__ import annotations
 import functools
 import logging
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,10 +27,9 @@ from ui.context import AppContext
 from ui.models.registry_model import RegistryTableModel
 from ui.pages import Page
 from ui.widgets.filter_button import FilterButton
+from ui.widgets.lazy_table import debounced_search, lazy_table_view, table_beside_detail
 
 log = logging.getLogger(__name__)
-
-SEARCH_DELAY_MS = 250  # wait for the clerk to stop typing before searching
 
 
 class RegistryPage(Page):
@@ -100,43 +95,20 @@ class RegistryPage(Page):
         layout.addLayout(filters)
 
         self.model = RegistryTableModel(context.database, view, load=False)
-        self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table = lazy_table_view(self.model, [column.width for column in view.columns])
         # The indicator first, then sorting on: enabling sorting sorts by the indicator, and the model only
         # records it (the page loads once, in refresh()).
         self.table.horizontalHeader().setSortIndicator(
             [c.key for c in view.columns].index(view.default_sort), Qt.SortOrder.AscendingOrder
         )
         self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for number, column in enumerate(view.columns):
-            header.resizeSection(number, column.width)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
 
         self._add_edit_actions()
         self.detail = self.build_detail()
-        splitter = QSplitter()
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([900, 320])
-        layout.addWidget(splitter, 1)
+        layout.addWidget(table_beside_detail(self.table, self.detail, (900, 320)), 1)
 
-        self._search_timer = QTimer(self)
-        self._search_timer.setSingleShot(True)
-        self._search_timer.setInterval(SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self._apply_query)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.returnPressed.connect(self._apply_query)
+        self._search_timer = debounced_search(self.search, self._apply_query, self)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.activated.connect(self.focus_search)
         self.model.query_changed.connect(self._update_count)
