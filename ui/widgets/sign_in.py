@@ -30,7 +30,8 @@ from db.engine import transaction
 from ui.widgets.dialog_buttons import accept_cancel_buttons
 
 
-def _password_field() -> QLineEdit:
+def password_field() -> QLineEdit:
+    """A password box (dots, at most 128 characters) — sign-in and the 用户管理 forms alike."""
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setMaxLength(128)
@@ -90,8 +91,8 @@ class FirstAdminDialog(_FormDialog):
         self.display_name = QLineEdit()
         self.display_name.setPlaceholderText("例如：王建国")
         self.display_name.setMaxLength(50)
-        self.password = _password_field()
-        self.confirm = _password_field()
+        self.password = password_field()
+        self.confirm = password_field()
         self.form.addRow("用户名：", self.username)
         self.form.addRow("姓名：", self.display_name)
         self.form.addRow("密码：", self.password)
@@ -135,7 +136,7 @@ class LoginDialog(_FormDialog):
         self.database = database
         self.username = QLineEdit()
         self.username.setMaxLength(50)
-        self.password = _password_field()
+        self.password = password_field()
         self.form.addRow("用户名：", self.username)
         self.form.addRow("密码：", self.password)
         self.signed_in: SignedIn | None = None
@@ -172,9 +173,9 @@ class ChangePasswordDialog(_FormDialog):
             parent,
         )
         self.database = database
-        self.old = _password_field()
-        self.new = _password_field()
-        self.confirm = _password_field()
+        self.old = password_field()
+        self.new = password_field()
+        self.confirm = password_field()
         self.form.addRow("原密码：", self.old)
         self.form.addRow("新密码：", self.new)
         self.form.addRow("确认新密码：", self.confirm)

@@ -34,6 +34,7 @@ from ui import feedback
 from ui.context import AppContext
 from ui.models.list_table import Column, ListTableModel, list_table_view
 from ui.widgets.dialog_buttons import accept_cancel_buttons
+from ui.widgets.sign_in import password_field
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +70,6 @@ COLUMNS: list[Column[UserView]] = [
     Column("须改密码", lambda u: "是" if u.must_change_password else ""),
 ]
 COL_STATE = 4
-
-
-def _password_edit() -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
 
 
 def _save(parent: QWidget, context: AppContext, title: str, change: Callable[[Session], object]) -> bool:
@@ -124,8 +119,8 @@ class UserDialog(QDialog):
         form.addRow("角色：", self.role)
         form.addRow("", self.role_hint)
         form.addRow("部门：", self.department)
-        self.password = _password_edit()
-        self.password_again = _password_edit()
+        self.password = password_field()
+        self.password_again = password_field()
         if user is None:
             form.addRow("初始密码：", self.password)
             form.addRow("再次输入：", self.password_again)
@@ -178,8 +173,8 @@ class ResetPasswordDialog(QDialog):
         self.setWindowTitle(f"重置“{user.display_name}（{user.username}）”的密码")
         self.setMinimumWidth(460)
         form = QFormLayout()
-        self.password = _password_edit()
-        self.password_again = _password_edit()
+        self.password = password_field()
+        self.password_again = password_field()
         form.addRow("临时密码：", self.password)
         form.addRow("再次输入：", self.password_again)
         note = QLabel("重置后账号同时解除锁定；本人下次登录时须修改密码。")
