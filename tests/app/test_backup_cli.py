@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,8 +11,7 @@ from sqlalchemy import text
 from app.backup import default_backup_dir
 from app.cli import main
 from app.database import open_database
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli import run_app
 
 
 def _county(demo_template: Path, tmp_path: Path) -> Path:
@@ -40,14 +36,7 @@ def _first_name(path: Path) -> str:
 
 
 def test_help_lists_backup_and_restore() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
+    result = run_app("--help", timeout=60)
     assert result.returncode == 0
     assert "backup" in result.stdout and "restore" in result.stdout
 

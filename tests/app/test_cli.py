@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,19 +9,11 @@ from sqlalchemy import text
 
 from app.cli import main
 from app.database import open_database
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.cli import run_app
 
 
 def test_help_lists_the_commands() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
+    result = run_app("--help", timeout=60)
     assert result.returncode == 0
     for command in ("demo", "verify", "selftest", "--db"):
         assert command in result.stdout

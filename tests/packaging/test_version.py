@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -12,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 import app
 from app.database import Database
+from tests.cli import run_app
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "packaging"))
@@ -38,14 +37,7 @@ def test_about_dialog_shows_the_pyproject_version(qtbot: QtBot, empty_db: Databa
 
 
 def test_command_line_version_is_the_pyproject_version() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "--version"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
+    result = run_app("--version", timeout=60)
     assert result.returncode == 0
     assert result.stdout.split() == ["python", "-m", "app", pyproject_version()]
 

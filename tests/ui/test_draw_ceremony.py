@@ -5,8 +5,6 @@ must verify, and a void is carried into the next attempt."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,12 +15,11 @@ from app.database import Database
 from app.draw import verify_record
 from app.tasks import create_task_from_plan_row, current_record, draw_history
 from db.models import AnnualPlan, Department, InspectionItem, PlanRow
+from tests.cli import run_app
 from ui.context import AppContext
 from ui.draw.console import DrawConsole
 from ui.main_window import MainWindow
 from ui.pages.tasks_page import TasksPage
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _food_task(database: Database) -> int:
@@ -128,13 +125,7 @@ def test_a_whole_ceremony_stores_a_record_that_verifies(
     record_path, pdf_path = exported
     assert pdf_path.parent == tmp_path and pdf_path.stat().st_size > 5_000
     assert any("导出" in t for t in dialogs.seen)
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "verify", str(record_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_app("verify", record_path, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(record_path.read_text(encoding="utf-8"))["format"] == "SJDRAW-1"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,9 +22,8 @@ from db.engine import transaction
 from db.enums import UserRole
 from db.models import AuditEntry
 from tests.app.inspections.conftest import complete_input, started_task
+from tests.cli import run_app
 from tests.tamper import drop_protection, edit
-
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _work(session: Session) -> tuple[int, int, int]:
@@ -41,13 +39,7 @@ def _work(session: Session) -> tuple[int, int, int]:
 
 
 def _verify(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", "audit", "verify", "--db", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_app("audit", "verify", "--db", path, timeout=120)
 
 
 def test_work_is_sealed_and_the_database_verifies(demo_db: Database) -> None:

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from app.database import open_database
-from tests.app.io.conftest import ROOT, sample_path, table_counts, write_workbook
+from tests.app.io.conftest import sample_path, table_counts, write_workbook
+from tests.cli import run_app
 
 KEYS = ["imported", "updated", "skipped", "warnings", "errors"]
-
-
-def run_app(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
 
 
 def last_json(result: subprocess.CompletedProcess[str]) -> dict[str, int]:

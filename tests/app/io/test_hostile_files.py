@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import resource
 import sqlite3
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -28,7 +26,8 @@ from app.io.errors import EncryptedFileError, ImportFileError, SheetTooLargeErro
 from app.io.readers import open_tables
 from app.plans.importer import read_plan_table
 from tests.app.io import hostile_files as hostile
-from tests.app.io.conftest import ROOT, table_counts
+from tests.app.io.conftest import table_counts
+from tests.cli import run_app
 from ui.io.samples import column_samples
 
 ADDRESS_SPACE = 1536 * 1024 * 1024  # 1.5 GiB: every bomb here would need several times more
@@ -44,15 +43,7 @@ def _limit_memory() -> None:
 
 
 def _cli_import(path: Path, db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", "import", "entities", str(path), "--db", str(db)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-        preexec_fn=_limit_memory,
-    )
+    return run_app("import", "entities", path, "--db", db, timeout=120, preexec_fn=_limit_memory)
 
 
 def _dump(db: Path) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -42,8 +41,7 @@ from app.tasks import draws as draws_module
 from db.enums import DrawStatus, TaskStatus
 from db.models import Assignment, AssignmentInspector, Draw, DrawWitness, Entity, InspectionTask
 from tests.app.tasks.conftest import WITNESSES, dept_id, item_id, plan_row_id, run_draw, sj_task, sql_one
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.cli import run_app
 
 
 def _counts(database: Database) -> dict[str, int]:
@@ -56,13 +54,7 @@ def _counts(database: Database) -> dict[str, int]:
 
 
 def _cli_verify(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", "verify", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_app("verify", path, timeout=120)
 
 
 def _final_from_rows(session: Session, draw_id: int) -> list[dict[str, Any]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,9 +25,9 @@ from app.tasks import (
 )
 from db.models import AssignmentInspector, Draw, DrawReplacement, Inspector
 from tests.app.tasks.conftest import run_draw, sj_task
+from tests.cli import run_app
 from tests.tamper import drop_protection, edit
 
-ROOT = Path(__file__).resolve().parents[3]
 FRESH = WitnessInput("陈志强", "政协委员", (9, 2, 6))
 
 
@@ -75,13 +73,7 @@ def test_a_replacement_round_is_stored_and_the_replayed_record_verifies(
     assert chosen.cert_no in final_ids and leaving.cert_no not in final_ids
 
     path = export_record(session, done.draw_id, tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "verify", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_app("verify", path, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert chosen.cert_no and chosen.cert_no in path.read_text(encoding="utf-8")
 
