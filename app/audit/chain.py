@@ -67,8 +67,18 @@ def plain(value: Any, *, limit: int | None = _TEXT_LIMIT) -> Any:
 
 
 def canonical_digest(value: Any) -> str:
-    """sha256 of ``value`` as canonical JSON (nothing cut)."""
-    text = json.dumps(plain(value, limit=None), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """sha256 of ``value`` as canonical JSON (nothing cut).
+
+    The C encoder walks the value; only what JSON lacks (times, decimals, sets) goes through :func:`plain`.
+    A finished draw's thousands of drawn objects hash in a few milliseconds this way.
+    """
+    text = json.dumps(
+        value,
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        default=lambda v: plain(v, limit=None),
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -15,6 +15,7 @@ records one summary event; seals are still written.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -202,8 +203,13 @@ def _shown(column: str, value: Any) -> Any:
         return None
     if column in _SECRET_COLUMNS:
         return "（已更改）"
-    if column in _DIGEST_COLUMNS:
-        return f"sha256:{canonical_digest(value)[:16]}"
+    if column in _DIGEST_COLUMNS:  # a record's text by its own SHA-256 (as record_sha256 names it)
+        digest = (
+            hashlib.sha256(value.encode("utf-8")).hexdigest()
+            if isinstance(value, str)
+            else canonical_digest(value)
+        )
+        return f"sha256:{digest[:16]}"
     if column in _personal_columns() and isinstance(value, str):
         return mask_id_number(value)  # as the registry export masks it
     return value
@@ -313,7 +319,7 @@ def _became(obj: Any, verb: str, cls: type, status: str) -> bool:
     """``obj`` is a ``cls`` that is new with ``status`` or was just set to it."""
     if not isinstance(obj, cls) or getattr(obj, "status", None) != status:
         return False
-    return verb == "新增" or "status" in _changes(obj)[1]
+    return verb == "新增" or inspect(obj).attrs["status"].history.has_changes()
 
 
 def _collect(session: Session) -> list[Entry]:
