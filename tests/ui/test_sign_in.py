@@ -8,6 +8,7 @@ from app.auth.users import authenticate, create_first_admin, create_user, reset_
 from app.database import Database
 from db.engine import transaction
 from db.enums import UserRole
+from tests.app.tasks.conftest import run_draw, sj_task
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.pages.registry_page import EntitiesPage
@@ -85,6 +86,10 @@ def test_a_supervisor_sees_no_changing_buttons(qtbot: QtBot, product_app, demo_d
     demo_db.sign_in(authenticate(demo_db.sessions, "admin", PASSWORD).actor)
     with transaction(demo_db.sessions) as session:
         create_user(session, "watch", "赵代表", UserRole.SUPERVISOR, "Watch#2026x")
+    with demo_db.sessions() as session:
+        pending = sj_task(session, "SJ-001")
+        drawn = sj_task(session, "SJ-002")
+        run_draw(session, drawn)
     demo_db.sign_in(authenticate(demo_db.sessions, "watch", "Watch#2026x").actor)
     window = MainWindow(AppContext(demo_db))
     qtbot.addWidget(window)
@@ -95,7 +100,19 @@ def test_a_supervisor_sees_no_changing_buttons(qtbot: QtBot, product_app, demo_d
     assert entities.export_button.isVisible()
     tasks = window.show_page(TasksPage)
     assert isinstance(tasks, TasksPage)
-    assert tasks.cosign_button.isVisible() and not tasks.draw_button.isVisible()
+    assert tasks.cosign_button.isVisible()
+    assert tasks.model.select_first(tasks.table, lambda line: line.task_id == pending)
+    assert tasks.draw_button.text() == "开始摇号" and not tasks.draw_button.isEnabled()
+    assert not tasks.cosign_button.isEnabled()
+    assert tasks.model.select_first(tasks.table, lambda line: line.task_id == drawn)
+    assert tasks.draw_button.text() == "查看摇号" and tasks.draw_button.isEnabled()
+    assert tasks.cosign_button.isEnabled()
+    console = tasks.open_console()
+    assert console is not None
+    qtbot.addWidget(console)
+    assert console.void_button.isHidden() and console.replace_button.isHidden()
+    assert not console.print_button.isHidden()
+    console.close()
     settings = window.show_page(SettingsPage)
     assert isinstance(settings, SettingsPage)
     assert not settings.save_button.isVisible() and settings.bureau_name.isReadOnly()

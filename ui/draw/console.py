@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.auth.roles import Permission
 from app.draw import commitment
 from app.draw.selftest import run_selftest
 from app.tasks import (
@@ -59,6 +60,7 @@ from ui.draw.projection import ProjectionWindow
 from ui.draw.replacement_dialog import ReplacementDialog
 from ui.draw.scenes import PoolScene, ResultLine, TitleScene
 from ui.draw.witness_table import WitnessTable
+from ui.permissions import restrict
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,8 @@ class DrawConsole(QWidget):
         self._go(0)
         self._load_finished()
         self._show_title()
+        # Watchers may open a finished draw to reproject, reprint or export it; 作废 and 递补 are the clerk's.
+        restrict(context.database.actor, Permission.TASKS, self.void_button, self.replace_button)
 
     def _load_finished(self) -> None:
         """A task already drawn opens on its results: reprint, export, 递补 — never a second draw."""

@@ -71,7 +71,7 @@ class TasksPage(Page):
     EDIT_PERMISSION = Permission.TASKS
 
     def editing_widgets(self) -> list[QWidget]:
-        return [self.from_plan_button, self.adhoc_button, self.edit_button, self.draw_button]
+        return [self.from_plan_button, self.adhoc_button, self.edit_button]
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
@@ -132,7 +132,9 @@ class TasksPage(Page):
     def _update_buttons(self) -> None:
         task = self.selected()
         self.edit_button.setEnabled(task is not None and task.status == "待抽取" and task.attempts == 0)
-        self.draw_button.setEnabled(task is not None)
+        # Anyone may open a drawn task's draw to look at it; only a clerk starts one.
+        may_draw = self.context.database.actor.can(Permission.TASKS)
+        self.draw_button.setEnabled(task is not None and (may_draw or task.status != "待抽取"))
         self.cosign_button.setEnabled(self._finished_draw_id() is not None)
         self.draw_button.setText("查看摇号" if task is not None and task.status != "待抽取" else "开始摇号")
 
