@@ -55,6 +55,12 @@ apt_install() {
 ensure_venv() {
     local py
     py="$(python_bin)"
+    # A first install interrupted half-way (Ctrl+C during the pip upgrade) leaves a venv without a working
+    # pip: start that venv again rather than fail on every later run.
+    if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+        say "虚拟环境不完整，重新创建 (the virtualenv is incomplete; recreating it) …"
+        rm -rf "$VENV"
+    fi
     if [ ! -x "$VENV/bin/python" ]; then
         if ! "$py" -m venv "$VENV" 2>/dev/null; then
             rm -rf "$VENV"

@@ -108,7 +108,7 @@ _CHILDREN: dict[type, tuple[type, str, str]] = {
     InspectionInspector: (Inspection, "inspection_id", "检查人员"),
 }
 
-_NAME_ATTRS = ("name", "title", "username", "code", "doc_no", "key", "day")
+_NAME_ATTRS = ("name", "title", "username", "code", "draw_uid", "doc_no", "key", "day")
 _SKIP_COLUMNS = {"created_at", "updated_at"}
 _SECRET_COLUMNS = {"password_hash"}
 _DIGEST_COLUMNS = {"record_json", "snapshot", "pool_summary"}
@@ -374,17 +374,18 @@ def _collect(session: Session) -> list[Entry]:
                 summary = _summary(action, label, name, before, after)
                 entries.append(_entry(actor, action, label, _object_id(obj), summary, before, after))
     if children:
-        covered = {(e.object_type, e.object_id) for e in entries}
+        covered = {(e.object_type, e.object_id): e.action for e in entries}
         for (parent_cls, parent_id), what in children.items():
             label = OBJECT_LABELS.get(parent_cls, parent_cls.__name__)
+            parent_action = covered.get((label, str(parent_id)))
+            if parent_action == "新增" or (parent_action and parent_cls is Draw):
+                continue  # part of the record's creation; a draw's rows are part of its own entry and seal
             detail = "，".join(
                 f"{name}{'、'.join(f'{verb}{verbs.count(verb)}条' for verb in dict.fromkeys(verbs))}"
                 for name, verbs in what.items()
             )
             parent = session.get(parent_cls, parent_id)
             name = _display_name(parent) if parent is not None else f"#{parent_id}"
-            if (label, str(parent_id)) in covered and parent_cls is Draw:
-                continue  # a draw's witnesses and objects are part of its own entry and seal
             entries.append(
                 _entry(
                     actor,

@@ -176,3 +176,17 @@ def test_without_a_credential_store_the_key_file_is_private() -> None:
     assert key.storage == "file"
     mode = Path(key.location).stat().st_mode & 0o777
     assert mode == 0o600
+
+
+def test_child_rows_are_summarised_on_their_parent_only_when_it_already_existed(demo_db: Database) -> None:
+    with demo_db.sessions() as session:
+        task_id, draw_id, inspection_id = _work(session)
+        entries = session.execute(
+            select(AuditEntry.action, AuditEntry.object_type, AuditEntry.object_id, AuditEntry.summary)
+        ).all()
+    details = {(kind, object_id) for action, kind, object_id, _ in entries if action == "修改明细"}
+    assert ("抽查任务", str(task_id)) not in details  # the task's items belong to its 新增 entry
+    assert ("摇号抽取", str(draw_id)) not in details  # a draw's rows belong to its own entry and seal
+    assert ("检查登记表", str(inspection_id)) in details  # findings filled into an existing draft
+    names = [summary for action, kind, _, summary in entries if action == "新增" and kind == "摇号抽取"]
+    assert names and all("SJD-" in name for name in names)  # a draw is named by its SJDRAW-1 id
