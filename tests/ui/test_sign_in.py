@@ -8,6 +8,7 @@ from app.auth.users import authenticate, create_first_admin, create_user, reset_
 from app.database import Database
 from db.engine import transaction
 from db.enums import UserRole
+from tests.accounts import staff
 from tests.app.tasks.conftest import run_draw, sj_task
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -82,15 +83,12 @@ def test_a_reset_password_must_be_changed(qtbot: QtBot, product_app, empty_db: D
 
 
 def test_a_supervisor_sees_no_changing_buttons(qtbot: QtBot, product_app, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    _admin(demo_db)
-    demo_db.sign_in(authenticate(demo_db.sessions, "admin", PASSWORD).actor)
-    with transaction(demo_db.sessions) as session:
-        create_user(session, "watch", "赵代表", UserRole.SUPERVISOR, "Watch#2026x")
+    actors = staff(demo_db)
     with demo_db.sessions() as session:
         pending = sj_task(session, "SJ-001")
         drawn = sj_task(session, "SJ-002")
         run_draw(session, drawn)
-    demo_db.sign_in(authenticate(demo_db.sessions, "watch", "Watch#2026x").actor)
+    demo_db.sign_in(actors["watch"])
     window = MainWindow(AppContext(demo_db))
     qtbot.addWidget(window)
     window.show()
@@ -116,15 +114,11 @@ def test_a_supervisor_sees_no_changing_buttons(qtbot: QtBot, product_app, demo_d
     settings = window.show_page(SettingsPage)
     assert isinstance(settings, SettingsPage)
     assert not settings.save_button.isVisible() and settings.bureau_name.isReadOnly()
-    assert "赵代表（监督员）" in window.user_label.text()
+    assert "赵监督（监督员）" in window.user_label.text()
 
 
 def test_a_clerk_sees_the_work_but_not_the_settings(qtbot: QtBot, product_app, demo_db: Database) -> None:  # type: ignore[no-untyped-def]
-    _admin(demo_db)
-    demo_db.sign_in(authenticate(demo_db.sessions, "admin", PASSWORD).actor)
-    with transaction(demo_db.sessions) as session:
-        create_user(session, "clerk", "李经办", UserRole.CLERK, "Clerk#2026x")
-    demo_db.sign_in(authenticate(demo_db.sessions, "clerk", "Clerk#2026x").actor)
+    demo_db.sign_in(staff(demo_db)["clerk"])
     window = MainWindow(AppContext(demo_db))
     qtbot.addWidget(window)
     window.show()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.auth import Actor, PermissionDenied
+from app.auth import PermissionDenied
 from app.auth.users import (
     MAX_FAILURES,
     LoginError,
@@ -27,25 +27,11 @@ from app.settings import BureauSettings, save_settings
 from db.engine import transaction
 from db.enums import UserRole
 from db.models import AuditEntry, Entity, User
+from tests.accounts import staff
 from tests.app.tasks.conftest import sj_task
 
 PASSWORD = "Shuang#2026"
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _users(db: Database) -> dict[str, Actor]:
-    """An administrator, a clerk and a supervisor; returns their actors after signing in."""
-    with transaction(db.sessions) as session:
-        create_first_admin(session, "admin", "王管理", PASSWORD)
-    admin = authenticate(db.sessions, "admin", PASSWORD).actor
-    db.sign_in(admin)
-    with transaction(db.sessions) as session:
-        create_user(session, "clerk", "李经办", UserRole.CLERK, "Temp#2026a")
-        create_user(session, "watch", "赵监督", UserRole.SUPERVISOR, "Temp#2026b")
-    clerk = authenticate(db.sessions, "clerk", "Temp#2026a")
-    assert clerk.must_change_password
-    watch = authenticate(db.sessions, "watch", "Temp#2026b").actor
-    return {"admin": admin, "clerk": clerk.actor, "watch": watch}
 
 
 def test_first_start_creates_the_administrator_once(empty_db: Database) -> None:
@@ -80,7 +66,7 @@ def test_wrong_passwords_lock_the_account_and_every_attempt_is_audited(empty_db:
 
 
 def test_the_administrator_resets_a_password_and_unlocks(empty_db: Database) -> None:
-    actors = _users(empty_db)
+    actors = staff(empty_db)
     for _ in range(MAX_FAILURES):
         with pytest.raises(LoginError):
             authenticate(empty_db.sessions, "clerk", "nope-nope-nope")
@@ -100,7 +86,7 @@ def test_the_administrator_resets_a_password_and_unlocks(empty_db: Database) -> 
 
 
 def test_the_last_administrator_cannot_be_removed(empty_db: Database) -> None:
-    actors = _users(empty_db)
+    actors = staff(empty_db)
     empty_db.sign_in(actors["admin"])
     with transaction(empty_db.sessions) as session:
         admin_id = actors["admin"].user_id
@@ -110,7 +96,7 @@ def test_the_last_administrator_cannot_be_removed(empty_db: Database) -> None:
 
 
 def test_a_supervisor_can_change_nothing(demo_db: Database) -> None:
-    actors = _users(demo_db)
+    actors = staff(demo_db)
     demo_db.sign_in(actors["watch"])
     with demo_db.sessions() as session:
         entity_id = session.scalar(select(Entity.id).limit(1))
@@ -135,7 +121,7 @@ def test_a_supervisor_can_change_nothing(demo_db: Database) -> None:
 
 
 def test_a_clerk_works_but_cannot_manage_users_or_settings(demo_db: Database) -> None:
-    actors = _users(demo_db)
+    actors = staff(demo_db)
     demo_db.sign_in(actors["clerk"])
     with transaction(demo_db.sessions) as session:
         save_record(
@@ -175,7 +161,7 @@ def test_a_clerk_imports_a_large_registry_the_way_an_administrator_does(empty_db
     spec.loader.exec_module(gen)
     path = tmp_path / "名录.xlsx"
     gen.write_registry(12_000, path)
-    actors = _users(empty_db)
+    actors = staff(empty_db)
     empty_db.sign_in(actors["clerk"])
     with transaction(empty_db.sessions) as session:
         summary = apply_import(session, preview_import(session, "entities", path))

@@ -15,12 +15,11 @@ from app.audit.cosign import CosignRefused, cosign_draw, cosignatures
 from app.audit.keys import installation_key
 from app.audit.verify import verify_engine
 from app.auth import PermissionDenied
-from app.auth.users import authenticate, create_first_admin, create_user
 from app.database import Database
 from app.inspections import file_inspection, record_inspection
 from db.engine import transaction
-from db.enums import UserRole
 from db.models import AuditEntry
+from tests.accounts import staff
 from tests.app.inspections.conftest import complete_input, started_task
 from tests.cli import run_app
 from tests.tamper import drop_protection, edit
@@ -113,22 +112,17 @@ def test_verify_refuses_what_it_cannot_check(tmp_path: Path) -> None:
 
 
 def test_a_supervisor_cosigns_a_verified_draw_and_a_clerk_cannot(demo_db: Database) -> None:
-    with transaction(demo_db.sessions) as session:
-        create_first_admin(session, "admin", "王管理", "Shuang#2026")
-    demo_db.sign_in(authenticate(demo_db.sessions, "admin", "Shuang#2026").actor)
-    with transaction(demo_db.sessions) as session:
-        create_user(session, "watch", "赵代表", UserRole.SUPERVISOR, "Watch#2026x")
-        create_user(session, "clerk", "李经办", UserRole.CLERK, "Clerk#2026x")
+    actors = staff(demo_db)
     with demo_db.sessions() as session:
         _task, draw_id, _form = _work(session)
-    demo_db.sign_in(authenticate(demo_db.sessions, "clerk", "Clerk#2026x").actor)
+    demo_db.sign_in(actors["clerk"])
     with demo_db.sessions() as session, pytest.raises(PermissionDenied, match="复核签名"):
         cosign_draw(session, draw_id)
-    demo_db.sign_in(authenticate(demo_db.sessions, "watch", "Watch#2026x").actor)
+    demo_db.sign_in(actors["watch"])
     with transaction(demo_db.sessions) as session:
         signed = cosign_draw(session, draw_id, "现场见证，结果一致")
     with demo_db.sessions() as session:
-        assert [s.username for s in cosignatures(session, draw_id)] == ["赵代表（watch）"]
+        assert [s.username for s in cosignatures(session, draw_id)] == ["赵监督（watch）"]
     assert len(signed.record_sha256) == 64
     path = demo_db.path
     assert path is not None
