@@ -60,7 +60,7 @@ def instance_lock(database_location: str) -> QLockFile:
 
 
 def database_intact_at_start(path: Path) -> bool:
-    """PRAGMA integrity_check on an existing file; when it fails, offer a restore from a backup. False: quit."""
+    """PRAGMA quick_check on an existing file; when it fails, offer a restore from a backup. False: quit."""
     from ui.widgets.damaged_database import ensure_database_intact
 
     return ensure_database_intact(path)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.backup import (
     BackupError,
@@ -20,6 +21,7 @@ from app.backup import (
     make_backup,
 )
 from app.backup.settings import load_backup_settings
+from ui import feedback
 from ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,13 @@ def backup_outcome_text(result: BackupResult) -> str:
     if result.warnings:
         text += "。注意：" + "；".join(result.warnings)
     return text
+
+
+@dataclass(frozen=True)
+class _Damaged:
+    """The daily backup found the database itself damaged (the copy failed the full integrity check)."""
+
+    text: str
 
 
 class AutoBackup(QObject):
@@ -90,7 +99,7 @@ class AutoBackup(QObject):
         try:
             result: object = make_backup(db_path, kind, mirror=mirror)
         except BackupError as exc:
-            result = f"{kind.label}失败：{exc.message_zh}"
+            result = _Damaged(exc.message_zh) if exc.damaged else f"{kind.label}失败：{exc.message_zh}"
         except Exception as exc:  # the background must never take the program down
             log.exception("automatic backup failed")
             result = f"{kind.label}失败：{exc}"
@@ -101,6 +110,15 @@ class AutoBackup(QObject):
 
     @Slot(object)
     def _report(self, outcome: object) -> None:
+        if isinstance(outcome, _Damaged) and not self._exit_done:
+            log.error("integrity check of the backup copy failed: %s", outcome.text)
+            parent = self.parent()
+            feedback.warn(
+                parent if isinstance(parent, QWidget) else None,
+                f"{outcome.text}\n\n可在“系统设置 → 备份与恢复”中从较早的备份恢复。",
+                title="数据库可能已损坏",
+            )
+            return
         if isinstance(outcome, BackupResult):
             text = backup_outcome_text(outcome)
             log.info("%s", text)

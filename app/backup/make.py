@@ -22,9 +22,12 @@ log = logging.getLogger(__name__)
 class BackupError(UserFacingError):
     """No backup was made; message_zh says why, for the user."""
 
-    def __init__(self, message_zh: str, *, unusable_source: bool = False) -> None:
+    def __init__(self, message_zh: str, *, unusable_source: bool = False, damaged: bool = False) -> None:
         super().__init__(message_zh)
         self.unusable_source = unusable_source  # the database itself is missing or not a file (CLI exit 2)
+        # The copy failed `PRAGMA integrity_check`: the database itself is damaged. The start only runs the
+        # quick check, so the daily backup is where index damage is found, and the GUI says so in a dialog.
+        self.damaged = damaged
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,8 @@ def make_backup(
             if require_intact:
                 raise BackupError(
                     "备份副本未通过完整性检查，当前数据库可能已损坏。请勿继续录入，并联系技术支持。\n"
-                    + "；".join(problems[:3])
+                    + "；".join(problems[:3]),
+                    damaged=True,
                 )
             warnings.append("当前数据库未通过完整性检查；其副本仍已保存，以便技术人员抢救数据。")
         os.replace(staging, final)

@@ -3,7 +3,6 @@ schema version a file carries. Plain sqlite3: backups are about the file, not th
 
 from __future__ import annotations
 
-import functools
 import os
 import sqlite3
 import time
@@ -111,6 +110,22 @@ class IntegrityReport:
         return not self.problems
 
 
+def read_ahead(path: Path, chunk: int = 4 * 1024 * 1024) -> None:
+    """Read the file (and its WAL) front to back once, so the operating system caches it.
+
+    Straight after a PC starts, `quick_check` on the 100,000-object county reads its pages in B-tree order
+    from disk: 0.69 s here, against 0.10 s to read the same 60 MB in order and 0.07 s for the check itself
+    once the file is cached. The pages the first screen queries are then in memory too."""
+    buffer = bytearray(chunk)
+    for name in (path, Path(f"{path}-wal")):
+        try:
+            with name.open("rb", buffering=0) as fh:
+                while fh.readinto(buffer):
+                    pass
+        except OSError:
+            continue  # no WAL, or unreadable: the check itself reports what matters
+
+
 def check_integrity(path: Path, *, quick: bool = False) -> IntegrityReport:
     """Run `PRAGMA integrity_check` on a database file (also on one that is open in WAL mode elsewhere).
 
@@ -120,19 +135,16 @@ def check_integrity(path: Path, *, quick: bool = False) -> IntegrityReport:
     if not is_sqlite_file(path):
         problems = ["文件开头不是 SQLite 数据库标识，文件可能已被覆盖或截断。"]
     else:
+        read_ahead(path)
         problems = integrity_problems(path, quick=quick)
     return IntegrityReport(path=path, problems=problems, seconds=time.perf_counter() - started)
 
 
-@functools.cache
 def known_revisions() -> tuple[str, ...]:
     """Every schema revision this version of the app knows, oldest first (the last one is the head)."""
-    from alembic.script import ScriptDirectory
+    from db.migrate import KNOWN_REVISIONS
 
-    from db.migrate import MIGRATIONS_DIR
-
-    script = ScriptDirectory(str(MIGRATIONS_DIR))
-    return tuple(reversed([rev.revision for rev in script.walk_revisions()]))
+    return KNOWN_REVISIONS
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 import db.models  # noqa: F401
 from app.database import DatabaseOpenError, open_database
 from db.base import Base
-from db.migrate import DatabaseVersionError, current_revision, head_revision
+from db.migrate import KNOWN_REVISIONS, MIGRATIONS_DIR, DatabaseVersionError, current_revision, head_revision
 
 
 def test_empty_file_is_migrated_to_head_and_matches_the_models(tmp_path: Path) -> None:
@@ -27,6 +27,31 @@ def test_empty_file_is_migrated_to_head_and_matches_the_models(tmp_path: Path) -
         assert set(Base.metadata.tables) <= tables
     finally:
         database.close()
+
+
+def test_known_revisions_list_every_migration_script_in_order() -> None:
+    """The start-up path compares against KNOWN_REVISIONS without loading Alembic; it must match the scripts."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    walked = tuple(reversed([revision.revision for revision in script.walk_revisions()]))
+    assert walked == KNOWN_REVISIONS
+    assert head_revision() == script.get_current_head()
+
+
+def test_opening_a_current_database_does_not_load_alembic(tmp_path: Path) -> None:
+    """Alembic and its template engine cost ~0.15 s of the start; a current database never needs them."""
+    import subprocess
+    import sys
+
+    open_database(tmp_path / "a.db").close()
+    probe = (
+        "import sys; from app.database import open_database; "
+        f"open_database({str(tmp_path / 'a.db')!r}).close(); "
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('alembic', 'mako')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_reopening_a_current_database_migrates_nothing(tmp_path: Path) -> None:

@@ -259,3 +259,49 @@ def test_restore_works_in_the_main_window_after_every_page_was_opened(
     assert restarts == [True]
     assert _name(demo_db.path) == "备份时"
     assert not window.auto_backup.enabled, "no exit backup of the restored file before the restart"
+
+
+def _break_an_index(path: Path) -> None:
+    """Make ix_inspector_name disagree with its table, as a crash of a disk controller might: the pages are
+    sound, so `quick_check` passes, but `integrity_check` finds the row missing from the index."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA writable_schema=ON")
+    row = conn.execute(
+        "SELECT type, name, tbl_name, rootpage, sql FROM sqlite_master WHERE name = 'ix_inspector_name'"
+    ).fetchone()
+    conn.execute("DELETE FROM sqlite_master WHERE name = 'ix_inspector_name'")
+    conn.close()
+    conn = sqlite3.connect(path, isolation_level=None)  # the index is unknown now, so it is not updated
+    conn.execute("UPDATE inspector SET name = name || '改' WHERE id = (SELECT min(id) FROM inspector)")
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("INSERT INTO sqlite_master VALUES (?, ?, ?, ?, ?)", row)
+    conn.close()
+
+
+def test_index_damage_passes_the_quick_start_check_and_the_daily_backup_reports_it(
+    qtbot: QtBot, demo_template: Path, tmp_path: Path, dialogs
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "index-damage.db"
+    shutil.copyfile(demo_template, path)
+    _break_an_index(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        assert "missing from index" in conn.execute("PRAGMA integrity_check").fetchone()[0]
+    conn.close()
+    dialogs.answer("确定")
+
+    database = prepare_database(str(path), new_database_demo=False)  # the start goes on: pages are sound
+    assert database is not None
+    window = MainWindow(AppContext(database))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        with qtbot.waitSignal(window.auto_backup.finished, timeout=30_000):
+            assert window.auto_backup.backup_daily_if_due()
+        qtbot.waitUntil(lambda: bool(dialogs.seen))
+        assert "当前数据库可能已损坏" in dialogs.seen[0] and "ix_inspector_name" in dialogs.seen[0]
+        assert not _files("index-damage-*-daily*.db"), "a damaged copy is not kept as a good backup"
+    finally:
+        window.auto_backup.enabled = False
+        window.close()
+        database.close()

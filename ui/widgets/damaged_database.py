@@ -1,5 +1,10 @@
-"""The integrity check at start: a database that fails `PRAGMA integrity_check` is not opened; the clerk is told
-plainly and offered a restore from one of the backups (the damaged file is saved first), or to quit."""
+"""The integrity check at start: a database that fails `PRAGMA quick_check` is not opened; the clerk is told
+plainly and offered a restore from one of the backups (the damaged file is saved first), or to quit.
+
+The start runs the quick check (67 ms on the 100,000-object county instead of 0.6 s for the full
+`integrity_check`, which would take a third of the two-second start); it finds damaged pages and records. The
+full check, which also compares every index with its table, runs on each day's backup copy, and a failure
+there is shown as a dialog (ui/auto_backup.py)."""
 
 from __future__ import annotations
 
@@ -123,7 +128,7 @@ def ensure_database_intact(db_path: Path) -> bool:
     """
     if not is_sqlite_file(db_path):
         return True
-    report = check_integrity(db_path)
+    report = check_integrity(db_path, quick=True)
     log.info(
         "integrity check of %s: %s in %.2f s", db_path, "ok" if report.ok else report.problems, report.seconds
     )
