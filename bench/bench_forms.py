@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.draw import Witness, execute, prepare  # noqa: E402
-from app.forms import draw_sheet_data_from_record, write_draw_sheet  # noqa: E402
+from app.forms.draw_sheet import write_draw_sheet  # noqa: E402
+from app.forms.draw_sheet_record import draw_sheet_data_from_record  # noqa: E402
 from app.forms.fonts import register_cjk_fonts  # noqa: E402
 
 OUT = ROOT / "bench" / "out"

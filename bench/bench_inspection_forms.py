@@ -26,7 +26,8 @@ from sqlalchemy import select  # noqa: E402
 
 from app.database import open_database  # noqa: E402
 from app.forms.fonts import register_cjk_fonts  # noqa: E402
-from app.forms.inspection_form import InspectionFormData, write_inspection_forms  # noqa: E402
+from app.forms.inspection_form import write_inspection_forms  # noqa: E402
+from app.forms.inspection_form_data import InspectionFormData  # noqa: E402
 from app.inspections import start_inspections, task_form_data  # noqa: E402
 from app.tasks import StrataSpec, TaskSpec, commit_draw, create_adhoc_task, finish_draw, prepare_draw  # noqa: E402
 from bench.common import OUT, demo_database  # noqa: E402

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
@@ -20,32 +22,40 @@ from ui.about import AboutDialog
 from ui.auto_backup import AutoBackup
 from ui.context import AppContext
 from ui.pages import Page
-from ui.pages.audit_page import AuditPage
-from ui.pages.home import HomePage
-from ui.pages.inspections_page import InspectionsPage
-from ui.pages.plans_page import PlansPage
-from ui.pages.registry_page import EntitiesPage, InspectorsPage, ItemsPage
-from ui.pages.settings_page import SettingsPage
-from ui.pages.tasks_page import TasksPage
 
-PageFactory = Callable[[AppContext], Page]
+
+@dataclass(frozen=True)
+class PageEntry:
+    """A page of the navigation, named without importing it: a page's module (and what it imports, e.g. the
+    inspection services) is loaded and the page built only when the clerk first opens it, which keeps the start
+    short (bench/bench_startup.py). A test checks each title against the page class's TITLE."""
+
+    title: str
+    module: str
+    class_name: str
+
+    def load(self) -> type[Page]:
+        page_type = getattr(importlib.import_module(self.module), self.class_name)
+        assert issubclass(page_type, Page)
+        return page_type
+
 
 # Order of the navigation. Later features insert their pages here.
-DEFAULT_PAGES: Sequence[PageFactory] = (
-    HomePage,
-    EntitiesPage,
-    InspectorsPage,
-    ItemsPage,
-    PlansPage,
-    TasksPage,
-    InspectionsPage,
-    SettingsPage,
-    AuditPage,
+DEFAULT_PAGES: Sequence[PageEntry] = (
+    PageEntry("首页", "ui.pages.home", "HomePage"),
+    PageEntry("检查对象名录库", "ui.pages.registry_page", "EntitiesPage"),
+    PageEntry("执法检查人员名录库", "ui.pages.registry_page", "InspectorsPage"),
+    PageEntry("随机抽查事项清单", "ui.pages.registry_page", "ItemsPage"),
+    PageEntry("年度抽查计划", "ui.pages.plans_page", "PlansPage"),
+    PageEntry("抽查任务与摇号", "ui.pages.tasks_page", "TasksPage"),
+    PageEntry("检查录入与公示", "ui.pages.inspections_page", "InspectionsPage"),
+    PageEntry("系统设置", "ui.pages.settings_page", "SettingsPage"),
+    PageEntry("审计日志", "ui.pages.audit_page", "AuditPage"),
 )
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, context: AppContext, pages: Sequence[PageFactory] = DEFAULT_PAGES) -> None:
+    def __init__(self, context: AppContext, pages: Sequence[PageEntry] = DEFAULT_PAGES) -> None:
         super().__init__()
         self.context = context
         self.setMinimumSize(1024, 640)
@@ -62,14 +72,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.pages: list[Page] = []
-        for number, factory in enumerate(pages, start=1):
-            page = factory(context)
-            page.apply_role()
-            self.pages.append(page)
-            self.stack.addWidget(page)
-            item = QListWidgetItem(page.TITLE)
-            item.setToolTip(f"{page.TITLE}（Ctrl+{number}）" if number <= 9 else page.TITLE)
+        self.entries = tuple(pages)
+        self._built: list[Page | None] = [None] * len(self.entries)
+        for number, entry in enumerate(self.entries, start=1):
+            self.stack.addWidget(QWidget())  # stands in until the page is first opened
+            item = QListWidgetItem(entry.title)
+            item.setToolTip(f"{entry.title}（Ctrl+{number}）" if number <= 9 else entry.title)
             self.nav.addItem(item)
             if number <= 9:
                 shortcut = QAction(self)
@@ -136,20 +144,44 @@ class MainWindow(QMainWindow):
         self.switch_user_requested = True
         self.close()
 
+    def page_at(self, row: int) -> Page:
+        """The page in that row of the navigation, built (and put in the stack) the first time it is asked for."""
+        page = self._built[row]
+        if page is None:
+            page = self.entries[row].load()(self.context)
+            page.apply_role()
+            placeholder = self.stack.widget(row)
+            current = self.stack.currentIndex()
+            self.stack.insertWidget(row, page)
+            if placeholder is not None:
+                self.stack.removeWidget(placeholder)
+                placeholder.deleteLater()
+            if current == row:
+                self.stack.setCurrentIndex(row)
+            self._built[row] = page
+        return page
+
+    @property
+    def pages(self) -> list[Page]:
+        """Every page, building those not yet opened (tests and whole-window checks; the navigation builds
+        a page only when it is first shown)."""
+        return [self.page_at(row) for row in range(len(self.entries))]
+
     def _show_page(self, row: int) -> None:
-        if 0 <= row < len(self.pages):
+        if 0 <= row < len(self.entries):
+            page = self.page_at(row)
             self.stack.setCurrentIndex(row)
-            self.pages[row].refresh()
+            page.refresh()
 
     def current_page(self) -> Page:
-        return self.pages[self.stack.currentIndex()]
+        return self.page_at(self.stack.currentIndex())
 
     def show_page(self, page_type: type[Page]) -> Page:
         """Open the page of that type (used by links between pages and by tests)."""
-        for row, page in enumerate(self.pages):
-            if isinstance(page, page_type):
+        for row, entry in enumerate(self.entries):
+            if (entry.module, entry.class_name) == (page_type.__module__, page_type.__qualname__):
                 self.nav.setCurrentRow(row)
-                return page
+                return self.page_at(row)
         raise LookupError(page_type.__name__)
 
     def _update_title(self) -> None:

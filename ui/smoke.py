@@ -113,13 +113,19 @@ def _show_main_window(database: Database, timeout: float) -> float | None:
         if window.grab().isNull():
             _fail("主窗口无法绘制。")
             return None
+        # Pages are built when first opened; open each one here so a module missing from a build fails now.
+        for row, entry in enumerate(window.entries):
+            window.nav.setCurrentRow(row)
+            if window.current_page().TITLE != entry.title:
+                _fail(f"第 {row + 1} 页应为“{entry.title}”，打开的是“{window.current_page().TITLE}”。")
+                return None
         about = AboutDialog(context)
         version = about.values["版本"]
         about.deleteLater()
     finally:
         window.close()
         window.deleteLater()
-    _say(f"  关于：版本 {version}；Qt 平台 {app.platformName()}；界面翻译 zh_CN 已加载")
+    _say(f"  关于：版本 {version}；Qt 平台 {app.platformName()}；界面翻译 zh_CN 已加载；{len(window.entries)} 个页面均可打开")
     return seconds
 
 

@@ -1,57 +1,13 @@
-"""Printed forms (表单) as PDF: fonts, page layout, and the 随机抽取情况记录表 (draw sheet).
+"""Printed forms (表单) as PDF and xlsx: fonts, page layout, the 随机抽取情况记录表 (draw sheet), the
+执法检查登记表, the plan table and the 公示 table.
 
-Public API:
+Where things are:
 
-* :func:`write_draw_sheet` — the draw sheet PDF from a :class:`DrawSheetData`;
-* :func:`draw_sheet_data_from_record` / :func:`load_draw_sheet_data` — fill that data from a SJDRAW-1 record;
-* :func:`register_cjk_fonts` / :func:`find_cjk_fonts` and :class:`FontNotFoundError` — embeddable Chinese fonts.
+* ``draw_sheet.write_draw_sheet`` — the draw sheet PDF from a ``draw_sheet_data.DrawSheetData``;
+* ``draw_sheet_record.draw_sheet_data_from_record`` / ``load_draw_sheet_data`` — that data from a SJDRAW-1 record;
+* ``fonts.register_cjk_fonts`` / ``find_cjk_fonts`` — embeddable Chinese fonts;
+* ``errors.PrintingError`` — what a clerk is told when no PDF could be made (no font, a missing glyph).
+
+This package imports nothing itself: reportlab and openpyxl load only when something is printed or exported,
+not when the main window starts (bench/bench_startup.py).
 """
-
-from app.forms.draw_sheet import write_draw_sheet
-from app.forms.draw_sheet_data import (
-    Assignment,
-    DrawSheetData,
-    DrawSheetError,
-    Fingerprints,
-    InspectorPoolLine,
-    InspectorRef,
-    PoolExclusion,
-    ReplacementLine,
-    ResultRow,
-    StratumLine,
-    VoidedAttempt,
-    WitnessLine,
-)
-from app.forms.draw_sheet_record import draw_sheet_data_from_record, load_draw_sheet_data
-from app.forms.fonts import (
-    FONT_ENV,
-    CjkFonts,
-    FontFile,
-    FontNotFoundError,
-    find_cjk_fonts,
-    register_cjk_fonts,
-)
-
-__all__ = [
-    "FONT_ENV",
-    "Assignment",
-    "CjkFonts",
-    "DrawSheetData",
-    "DrawSheetError",
-    "Fingerprints",
-    "FontFile",
-    "FontNotFoundError",
-    "InspectorPoolLine",
-    "InspectorRef",
-    "PoolExclusion",
-    "ReplacementLine",
-    "ResultRow",
-    "StratumLine",
-    "VoidedAttempt",
-    "WitnessLine",
-    "draw_sheet_data_from_record",
-    "find_cjk_fonts",
-    "load_draw_sheet_data",
-    "register_cjk_fonts",
-    "write_draw_sheet",
-]

@@ -45,6 +45,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from app.forms.errors import PrintingError
+
 log = logging.getLogger(__name__)
 
 FONT_ENV = "SHUANGSUIJI_CJK_FONT"
@@ -98,12 +100,11 @@ def install_hint() -> str:
     return (_HINT_WINDOWS if sys.platform == "win32" else _HINT_OTHER) + _HINT_OVERRIDE
 
 
-class FontNotFoundError(RuntimeError):
+class FontNotFoundError(PrintingError):
     """No embeddable Chinese font was found; ``message_zh`` is shown to the clerk (never a PDF of boxes)."""
 
     def __init__(self, detail: str = "") -> None:
-        self.message_zh = NOT_FOUND_MESSAGE + (f"（{detail}）" if detail else "") + install_hint()
-        super().__init__(self.message_zh)
+        super().__init__(NOT_FOUND_MESSAGE + (f"（{detail}）" if detail else "") + install_hint())
 
 
 @dataclass(frozen=True)
@@ -306,18 +307,17 @@ def _find_mono() -> FontFile | None:
     return None
 
 
-class MissingGlyphsError(RuntimeError):
+class MissingGlyphsError(PrintingError):
     """The text uses characters the registered Chinese font has no glyph for (they would print as gaps)."""
 
     def __init__(self, characters: Iterable[str], fonts: CjkFonts) -> None:
         self.characters = tuple(characters)
         shown = "、".join(self.characters[:20]) + ("等" if len(self.characters) > 20 else "")
         files = "、".join(sorted({f.path.name for role, f in fonts.files.items() if role in ROLES}))
-        self.message_zh = (
+        super().__init__(
             f"当前字体（{files}）缺少以下字符：{shown}。为避免打印件缺字，未生成 PDF。"
             "请安装收字更全的中文 TrueType 字体，或在设置中指定字体文件后重试。"
         )
-        super().__init__(self.message_zh)
 
 
 def text_characters(value: object) -> Iterator[str]:

@@ -30,6 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from app.forms.fonts import CjkFonts, MissingGlyphsError, missing_glyphs, register_cjk_fonts, text_characters
+from app.forms.inspection_form_data import InspectionFormData
 from app.forms.layout import (
     CELL_PADDING,
     FRAME_WIDTH,
@@ -59,51 +60,6 @@ _FIXED_TEXT = (
     "执法检查登记表文书编号档案号被检查对象统一社会信用代码联系电话法定代表人（负责人）抽中顺序号地址抽查任务事项依据"
     "日期方式序号人员所属部门执法证号内容发现问题处置情况其他：结果后续说明签字确认姓名意见盖章年月日第页共＿　…"
 )
-
-
-@dataclass(frozen=True)
-class FormInspector:
-    """An inspector on the form: name, department and 执法证号."""
-
-    name: str
-    department: str
-    cert_no: str
-
-
-@dataclass(frozen=True)
-class FormFinding:
-    """One checklist row: 检查内容, and on a filled form 发现问题 / 处置情况."""
-
-    seq: int
-    content: str
-    problem: str = ""
-    handling: str = ""
-
-
-@dataclass(frozen=True)
-class InspectionFormData:
-    """Everything printed on one 执法检查登记表 (no database access while printing)."""
-
-    bureau_name: str
-    entity_name: str
-    code: str  # 统一社会信用代码 (else 注册号)
-    address: str
-    legal_rep: str  # 法定代表人/负责人
-    phone: str
-    task_code: str
-    task_title: str
-    items: tuple[str, ...]  # 抽查事项
-    basis: str  # 检查依据
-    inspectors: tuple[FormInspector, ...]
-    findings: tuple[FormFinding, ...]
-    order: int = 0  # 抽中顺序号
-    doc_no: str = ""  # 文书编号 (empty until filed)
-    archive_no: str = ""  # 档案号
-    inspection_date: dt.date | None = None
-    method: str = ""  # InspectionMethod
-    result: str = ""  # InspectionResult
-    follow_up: str = ""  # FollowUp
-    follow_up_note: str = ""
 
 
 def box_glyphs_available(char_to_glyph: Mapping[int, Any]) -> bool:

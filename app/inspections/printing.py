@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.forms.inspection_form import FormFinding, FormInspector, InspectionFormData, write_inspection_forms
+from app.forms.inspection_form_data import FormFinding, FormInspector, InspectionFormData
 from app.inspections.common import get_inspection, get_task
 from app.inspections.errors import InspectionStateError
 from app.settings import load_settings
@@ -121,4 +121,6 @@ def inspection_form_data(session: Session, inspection_id: int) -> InspectionForm
 
 def write_task_forms(session: Session, task_id: int, path: str | Path, *, blank: bool) -> Path:
     """Print every form of a task into one PDF (blank to take on site, or filled as recorded)."""
+    from app.forms.inspection_form import write_inspection_forms  # reportlab: loaded when printing
+
     return write_inspection_forms(task_form_data(session, task_id), path, blank)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.forms import load_draw_sheet_data, write_draw_sheet
 from app.paths import data_dir
 from app.tasks.records import export_record
 
@@ -23,6 +22,9 @@ def export_draw_files(session: Session, draw_id: int, folder: Path | None = None
 
     The sheet is built from the exported file so the SHA-256 and QR code it prints are those of the file.
     """
+    from app.forms.draw_sheet import write_draw_sheet  # reportlab: loaded when something is printed
+    from app.forms.draw_sheet_record import load_draw_sheet_data
+
     target = folder or records_folder()
     target.mkdir(parents=True, exist_ok=True)
     record_path = export_record(session, draw_id, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -34,6 +35,43 @@ def test_every_page_opens_from_the_navigation(qtbot: QtBot, demo_db: Database) -
         assert window.stack.currentWidget() is window.pages[row]
         assert window.nav.item(row).text() == window.pages[row].TITLE
         assert window.current_page().isVisible()
+
+
+def test_pages_are_built_when_first_opened_and_titled_as_their_class(qtbot: QtBot, demo_db: Database) -> None:
+    window = _window(qtbot, demo_db)
+    built = [page is not None for page in window._built]
+    assert built == [True] + [False] * (len(DEFAULT_PAGES) - 1), "only 首页 is built at start"
+    for entry in DEFAULT_PAGES:
+        assert entry.load().TITLE == entry.title
+    settings = window.show_page(SettingsPage)
+    assert window.current_page() is settings and settings.isVisible()
+    assert window._built.count(None) == len(DEFAULT_PAGES) - 2
+
+
+def test_starting_the_main_window_loads_no_pdf_or_excel_library(tmp_path: Path) -> None:
+    """reportlab and openpyxl cost ~0.25 s of imports; the start (DESIGN.md: ≤ 2 s) must not pay for them."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from app.database import open_database\n"
+        "from ui.application import create_application\n"
+        "from ui.context import AppContext\n"
+        "from ui.main_window import MainWindow\n"
+        "app = create_application(['probe'])\n"
+        f"window = MainWindow(AppContext(open_database({str(tmp_path / 'probe.db')!r})))\n"
+        "window.show(); app.processEvents()\n"
+        "heavy = ('reportlab', 'openpyxl', 'python_calamine', 'alembic')\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules if name.split('.')[0] in heavy}))\n"
+    )
+    env = {**os.environ, "SHUANGSUIJI_DATA_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    # The new file is migrated by Alembic; a second start of the same file must load none of them.
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_title_and_status_bar_name_the_bureau_and_the_database(qtbot: QtBot, demo_db: Database) -> None:

@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.auth.roles import Permission
-from app.forms.fonts import FontNotFoundError, MissingGlyphsError
-from app.forms.publication import write_publication_pdf, write_publication_xlsx
+from app.forms.errors import PrintingError
 from app.inspections import (
     InspectionError,
     InspectionSummary,
@@ -253,7 +252,7 @@ class InspectionsPage(Page):
 
         try:
             path: Path = run_with_progress(self, "生成执法检查登记表", job)
-        except (InspectionError, MissingGlyphsError, FontNotFoundError) as exc:
+        except (InspectionError, PrintingError) as exc:
             feedback.error(self, f"登记表未能生成：{exc.message_zh}", title="打印")
             return None
         except OSError as exc:
@@ -273,6 +272,8 @@ class InspectionsPage(Page):
         if not chosen:
             return None
         base = Path(chosen) / f"{task.code}_抽查结果公示"
+        from app.forms.publication import write_publication_pdf, write_publication_xlsx  # reportlab, openpyxl
+
         try:
             with self.context.database.sessions() as session:
                 rows = publication_rows(session, task.task_id)
@@ -280,7 +281,7 @@ class InspectionsPage(Page):
                 bureau = load_settings(session).bureau_name
             xlsx = write_publication_xlsx(rows, base.with_suffix(".xlsx"), title=title)
             pdf = write_publication_pdf(rows, base.with_suffix(".pdf"), title=title, bureau_name=bureau)
-        except (InspectionError, MissingGlyphsError, FontNotFoundError) as exc:
+        except (InspectionError, PrintingError) as exc:
             feedback.error(self, f"公示表未能导出：{exc.message_zh}", title="导出公示表")
             return None
         except OSError as exc:

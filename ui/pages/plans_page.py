@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.auth.roles import Permission
-from app.forms.fonts import FontNotFoundError, MissingGlyphsError
-from app.forms.plan_table import write_plan_table_pdf, write_plan_table_xlsx
+from app.forms.errors import PrintingError
 from app.plans import (
     AddRow,
     EditRow,
@@ -836,12 +835,14 @@ class PlansPage(Page):
             if not chosen:
                 return None
             path = chosen
+        from app.forms.plan_table import write_plan_table_pdf, write_plan_table_xlsx  # reportlab, openpyxl
+
         with self.context.database.sessions() as session:
             rows = plan_rows(session, plan.plan_id)
         write = write_plan_table_xlsx if suffix == "xlsx" else write_plan_table_pdf
         try:
             written = write(rows, path, year=self.year.value(), unit=plan.department, date=dt.date.today())
-        except (MissingGlyphsError, FontNotFoundError) as exc:
+        except PrintingError as exc:
             feedback.error(self, f"{what}未能生成：{exc.message_zh}", title=what)
             return None
         except OSError as exc:

@@ -13,15 +13,9 @@ from typing import Any
 import pytest
 
 from app.draw import Witness, execute, prepare
-from app.forms import (
-    DrawSheetData,
-    DrawSheetError,
-    PoolExclusion,
-    VoidedAttempt,
-    draw_sheet_data_from_record,
-    load_draw_sheet_data,
-    write_draw_sheet,
-)
+from app.forms.draw_sheet import write_draw_sheet
+from app.forms.draw_sheet_data import DrawSheetData, DrawSheetError, PoolExclusion, VoidedAttempt
+from app.forms.draw_sheet_record import draw_sheet_data_from_record, load_draw_sheet_data
 from app.forms.fonts import MissingGlyphsError
 from tests.app.forms.pdf_tools import page_count, pdf_text, png_gray_pixels, run_tool, squeeze
 

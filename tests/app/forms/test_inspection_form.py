@@ -11,13 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.forms.fonts import MissingGlyphsError
-from app.forms.inspection_form import (
-    FormFinding,
-    FormInspector,
-    InspectionFormData,
-    box_glyphs_available,
-    write_inspection_forms,
-)
+from app.forms.inspection_form import box_glyphs_available, write_inspection_forms
+from app.forms.inspection_form_data import FormFinding, FormInspector, InspectionFormData
 from db.enums import FollowUp, InspectionMethod, InspectionResult
 from tests.app.forms.pdf_tools import page_count, pdf_text, png_gray_pixels, run_tool, squeeze
 
