@@ -31,7 +31,8 @@ class DatabaseVersionError(Exception):
         self.message_zh = message_zh
 
 
-def _config(engine: Engine) -> Config:
+def alembic_config(engine: Engine) -> Config:
+    """Alembic's configuration for this engine (the migrations folder; no alembic.ini)."""
     from alembic.config import Config
 
     cfg = Config()
@@ -58,20 +59,19 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade_to_head(engine: Engine) -> bool:
     """Bring the database to the newest schema. Returns True if anything was migrated.
 
-    Each revision runs in its own transaction. Raises DatabaseVersionError for a database written by a newer
+    The whole upgrade is one transaction (migrations/env.py). Raises DatabaseVersionError for a database written by a newer
     version of the app (its revision is unknown here): opening it could lose data.
     """
     current = current_revision(engine)
     head = head_revision()
     if current == head:
         return False
-    if current is not None:
-        if current not in KNOWN_REVISIONS:
-            raise DatabaseVersionError(
-                f"该数据库由更新版本的程序创建（数据库版本 {current}，本程序最高支持 {head}）。"
-                "请安装最新版本后再打开，以免数据损坏。"
-            )
+    if current is not None and current not in KNOWN_REVISIONS:
+        raise DatabaseVersionError(
+            f"该数据库由更新版本的程序创建（数据库版本 {current}，本程序最高支持 {head}）。"
+            "请安装最新版本后再打开，以免数据损坏。"
+        )
     from alembic import command
 
-    command.upgrade(_config(engine), "head")
+    command.upgrade(alembic_config(engine), "head")
     return True

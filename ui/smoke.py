@@ -116,8 +116,9 @@ def _show_main_window(database: Database, timeout: float) -> float | None:
         # Pages are built when first opened; open each one here so a module missing from a build fails now.
         for row, entry in enumerate(window.entries):
             window.nav.setCurrentRow(row)
-            if window.current_page().TITLE != entry.title:
-                _fail(f"第 {row + 1} 页应为“{entry.title}”，打开的是“{window.current_page().TITLE}”。")
+            opened = window.current_page().TITLE
+            if opened != entry.title:
+                _fail(f"第 {row + 1} 页应为“{entry.title}”，打开的是“{opened}”。")
                 return None
         about = AboutDialog(context)
         version = about.values["版本"]

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import text
 
 from app.backup import (
@@ -30,7 +29,7 @@ from app.backup import (
 from app.backup.settings import backup_settings_from_file
 from app.database import Database, open_database
 from db.engine import make_engine, transaction
-from db.migrate import MIGRATIONS_DIR, current_revision, head_revision
+from db.migrate import alembic_config, current_revision, head_revision
 
 NOON = dt.datetime(2026, 11, 22, 12, 0, 0)
 
@@ -236,10 +235,7 @@ def test_restore_of_a_backup_from_an_older_version_migrates_it(demo_db: Database
     old = make_backup(path, BackupKind.MANUAL, folder=tmp_path / "b").path
     # An "older" backup: the same data taken back to the first schema with the migrations' own downgrade.
     engine = make_engine(old)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["engine"] = engine
-    command.downgrade(config, "0001")
+    command.downgrade(alembic_config(engine), "0001")
     assert current_revision(engine) == "0001"
     with engine.begin() as conn:  # the first version wrote no audit entries; the downgrade leaves today's
         conn.exec_driver_sql("DELETE FROM audit_entry")

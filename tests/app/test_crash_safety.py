@@ -15,6 +15,7 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import select
 
 from app.database import open_database
@@ -42,7 +44,9 @@ from app.plans import (
 from app.plans.importer import import_plan_table
 from app.registry.codes import random_uscc
 from app.tasks import commit_draw, finish_draw, prepare_draw
+from db.engine import make_engine
 from db.enums import DrawStatus, PlanStatus, TaskStatus
+from db.migrate import alembic_config, current_revision, head_revision
 from db.models import AnnualPlan, Draw, InspectionTask
 from tests.app.crash_steps import WITNESSES
 from tests.app.tasks.conftest import sj_task
@@ -358,3 +362,50 @@ def test_a_plan_table_import_killed_before_commit_creates_no_plan(
             assert status == PlanStatus.DRAFT
     finally:
         database.close()
+
+
+# --- migrations --------------------------------------------------------------------------------------------
+def raw_state(path: Path) -> tuple[str, tuple[tuple[str, str], ...], dict[str, int]]:
+    """The stamped revision, the schema and the row counts, read with plain sqlite3 (open_database would
+    migrate the file)."""
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        revision = str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+        schema = tuple(sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")))
+        counts = {
+            name: int(conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
+            for kind, name in schema
+            if kind == "table"
+        }
+    finally:
+        conn.close()
+    return revision, schema, counts
+
+
+@pytest.mark.parametrize("point", ["migration.applied.0002", "migration.before_commit"])
+def test_a_migration_killed_part_way_leaves_the_old_schema_and_runs_again(
+    demo_template: Path, tmp_path: Path, point: str
+) -> None:
+    """The first start after an update migrates the database; a PC switched off meanwhile must not keep half a
+    migration (SQLite commits each DDL statement on its own unless a transaction was opened first)."""
+    db = fresh_copy(demo_template, tmp_path / "county.db")
+    engine = make_engine(db)
+    command.downgrade(alembic_config(engine), "0001")  # the county as the first version stored it
+    engine.dispose()
+    before = raw_state(db)
+    assert before[0] == "0001"
+    log = tmp_path / "migrate.log"
+    args = ["-c", f"from app.database import open_database; open_database({str(db)!r})"]
+
+    kill_at_crash_point(start(args, log, crash_at=point), log, point)
+
+    assert raw_state(db) == before, "nothing of the upgrade is kept"
+    database = open_database(db)  # the next start migrates from the old schema again
+    try:
+        assert current_revision(database.engine) == head_revision()
+    finally:
+        database.close()
+    revision, _schema, counts = raw_state(db)
+    assert revision == head_revision()
+    assert counts["entity"] == before[2]["entity"] > 0
