@@ -13,6 +13,7 @@ from app.audit import install_recorder, seal_legacy
 from app.auth.guard import install_guard
 from app.auth.roles import ACTOR_KEY, SYSTEM, Actor, acting_as, process_actor
 from app.errors import UserFacingError
+from app.faults import crash_point
 from db.engine import database_url, make_engine, make_session_factory, transaction
 from db.migrate import DatabaseVersionError, upgrade_to_head
 
@@ -93,7 +94,7 @@ def open_database(location: str | Path, *, create: bool = True, actor: Actor | N
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        if upgrade_to_head(engine):
+        if upgrade_to_head(engine, on_revision_applied=lambda name: crash_point(f"migration.applied.{name}")):
             log.info("database %s migrated to the newest schema", loc)
     except DatabaseVersionError:
         engine.dispose()

@@ -7,6 +7,7 @@ compares it with KNOWN_REVISIONS.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,11 +57,14 @@ def current_revision(engine: Engine) -> str | None:
     return None if row is None else str(row[0])
 
 
-def upgrade_to_head(engine: Engine) -> bool:
+def upgrade_to_head(engine: Engine, on_revision_applied: Callable[[str], None] | None = None) -> bool:
     """Bring the database to the newest schema. Returns True if anything was migrated.
 
-    The whole upgrade is one transaction (migrations/env.py). Raises DatabaseVersionError for a database written by a newer
-    version of the app (its revision is unknown here): opening it could lose data.
+    The whole upgrade is one transaction (migrations/env.py). Raises DatabaseVersionError for a database
+    written by a newer version of the app (its revision is unknown here): opening it could lose data.
+    ``on_revision_applied``
+    is called with each revision once it ran, still inside the transaction (app/database.py hangs the
+    crash points of the crash-safety tests there; db/ knows nothing of the app).
     """
     current = current_revision(engine)
     head = head_revision()
@@ -73,5 +77,8 @@ def upgrade_to_head(engine: Engine) -> bool:
         )
     from alembic import command
 
-    command.upgrade(alembic_config(engine), "head")
+    config = alembic_config(engine)
+    if on_revision_applied is not None:
+        config.attributes["on_revision_applied"] = on_revision_applied
+    command.upgrade(config, "head")
     return True

@@ -9,6 +9,7 @@ together, or — killed or failed — not at all, and the next start migrates ag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from alembic import context
@@ -16,7 +17,6 @@ from alembic.runtime.migration import MigrationContext, MigrationInfo
 from sqlalchemy import Engine
 
 import db.models  # noqa: F401  (registers every table on Base.metadata)
-from app.faults import crash_point
 from db.base import Base
 
 config = context.config
@@ -24,8 +24,10 @@ target_metadata = Base.metadata
 
 
 def _applied(ctx: MigrationContext, step: MigrationInfo, heads: Any, run_args: Any) -> None:
-    """After each revision, still inside the transaction (the crash-safety tests stop here)."""
-    crash_point(f"migration.applied.{step.up_revision_id or step.down_revision_ids}")
+    """After each revision, still inside the transaction: tell db.migrate's caller (crash-point tests)."""
+    callback: Callable[[str], None] | None = config.attributes.get("on_revision_applied")
+    if callback is not None:
+        callback(str(step.up_revision_id if step.is_upgrade else step.down_revision_ids))
 
 
 def run_migrations_online() -> None:
@@ -41,7 +43,9 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
-        crash_point("migration.before_commit")
+        callback: Callable[[str], None] | None = config.attributes.get("on_revision_applied")
+        if callback is not None:
+            callback("before_commit")
         connection.commit()
 
 

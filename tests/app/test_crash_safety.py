@@ -383,7 +383,7 @@ def raw_state(path: Path) -> tuple[str, tuple[tuple[str, str], ...], dict[str, i
     return revision, schema, counts
 
 
-@pytest.mark.parametrize("point", ["migration.applied.0002", "migration.before_commit"])
+@pytest.mark.parametrize("point", ["migration.applied.0002", "migration.applied.before_commit"])
 def test_a_migration_killed_part_way_leaves_the_old_schema_and_runs_again(
     demo_template: Path, tmp_path: Path, point: str
 ) -> None:
