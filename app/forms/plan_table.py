@@ -11,29 +11,48 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Table, TableStyle
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
-from app.forms.fonts import MissingGlyphsError, missing_glyphs, register_cjk_fonts
-from app.forms.layout import (
-    MARGIN_LEFT,
-    MARGIN_RIGHT,
-    build_pdf,
-    column_wrap,
-    form_styles,
-    grid_commands,
-    page_decorator,
-    para,
-    title_line,
-)
-from app.forms.xlsx_print import a4_landscape_one_page_wide, save_workbook_atomically
-from app.plans import RowLine
+    from app.plans import RowLine
+
+# openpyxl and reportlab are imported inside the writers: the layout below (HEADERS, plan_row_cells, widths)
+# is shared with the county-wide statistics tables (app.reports), which must load without them.
+
+
+class PlanRowText(Protocol):
+    """What a plan table row is printed from: :class:`app.plans.RowLine` (one department's plan) or
+    :class:`app.reports.facts.PlanRowFact` (the county-wide tables, also for plans received from other PCs)."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def item(self) -> str: ...
+    @property
+    def scope_text(self) -> str: ...
+    @property
+    def base_count(self) -> int | None: ...
+    @property
+    def ratio_or_quantity(self) -> str: ...
+    @property
+    def planned_count(self) -> int | None: ...
+    @property
+    def content(self) -> str: ...
+    @property
+    def basis(self) -> str: ...
+    @property
+    def planned_month(self) -> int | None: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def joint_departments(self) -> str: ...
+    @property
+    def frequency_cap(self) -> int | None: ...
+    @property
+    def remarks(self) -> str: ...
+
 
 HEADERS = (
     "序号",
@@ -60,7 +79,7 @@ def plan_table_title(year: int) -> str:
     return f"{year}年度行政执法检查计划表"
 
 
-def plan_row_cells(row: RowLine) -> list[str]:
+def plan_row_cells(row: PlanRowText) -> list[str]:
     """One row of the table as text, in :data:`HEADERS` order."""
 
     def num(value: int | None) -> str:
@@ -88,6 +107,11 @@ def _info_line(unit: str, date: dt.date) -> tuple[str, str]:
 
 
 def _sheet(sheet: Worksheet, rows: Sequence[RowLine], year: int, unit: str, date: dt.date) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    from app.forms.xlsx_print import a4_landscape_one_page_wide
+
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     last = get_column_letter(len(HEADERS))
@@ -133,6 +157,10 @@ def write_plan_table_xlsx(
 ) -> Path:
     """The plan table as xlsx: merged title, 填报单位 and 填报日期, the 13-column header, thin borders, wrapped
     text, A4 landscape one page wide with the header repeated. Written to a temporary file, then renamed."""
+    from openpyxl import Workbook
+
+    from app.forms.xlsx_print import save_workbook_atomically
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -152,6 +180,23 @@ def write_plan_table_pdf(
 ) -> Path:
     """The plan table on A4 landscape with the CJK fonts embedded, the header on every page and 第 X 页 共 Y 页.
     Raises :class:`~app.forms.fonts.MissingGlyphsError` when the font lacks a character."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Flowable, Table, TableStyle
+
+    from app.forms.fonts import MissingGlyphsError, missing_glyphs, register_cjk_fonts
+    from app.forms.layout import (
+        MARGIN_LEFT,
+        MARGIN_RIGHT,
+        build_pdf,
+        column_wrap,
+        form_styles,
+        grid_commands,
+        page_decorator,
+        para,
+        title_line,
+    )
+
     fonts = register_cjk_fonts(font_path)
     title = plan_table_title(year)
     left, right = _info_line(unit, date)
