@@ -123,6 +123,9 @@ class MainWindow(QMainWindow):
             switch = account.addAction("切换用户(&S)…")
             switch.triggered.connect(self.switch_user)
         help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_action = help_menu.addAction("使用说明(&H)")
+        help_action.setShortcut(QKeySequence("F1"))
+        help_action.triggered.connect(self.show_help)
         about_action = help_menu.addAction("关于(&A)")
         about_action.triggered.connect(self.show_about)
 
@@ -196,3 +199,9 @@ class MainWindow(QMainWindow):
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.open()
         return dialog
+
+    def show_help(self) -> QWidget:
+        """使用说明 at the section about the page in front (F1)."""
+        from ui.help_window import page_anchor, show_help
+
+        return show_help(self, page_anchor(self.current_page().TITLE))

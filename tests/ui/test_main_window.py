@@ -39,10 +39,10 @@ def test_every_page_opens_from_the_navigation(qtbot: QtBot, demo_db: Database) -
 
 def test_pages_are_built_when_first_opened_and_titled_as_their_class(qtbot: QtBot, demo_db: Database) -> None:
     window = _window(qtbot, demo_db)
-    built = [page is not None for page in window._built]
-    assert built == [True] + [False] * (len(DEFAULT_PAGES) - 1), "only 首页 is built at start"
+    expected = [True] + [False] * (len(DEFAULT_PAGES) - 1)
+    assert [page is not None for page in window._built] == expected, "only 首页 is built at start"
     for entry in DEFAULT_PAGES:
-        assert entry.load().TITLE == entry.title
+        assert entry.title == entry.load().TITLE
     settings = window.show_page(SettingsPage)
     assert window.current_page() is settings and settings.isVisible()
     assert window._built.count(None) == len(DEFAULT_PAGES) - 2
