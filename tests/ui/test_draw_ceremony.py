@@ -197,6 +197,39 @@ def test_projection_scales_its_type_with_the_screen(qtbot: QtBot, size: tuple[in
     assert f"font-size: {size[1] // 28}px" in window.styleSheet()
 
 
+def test_the_final_table_keeps_every_row_on_one_line_at_1920x1080(qtbot: QtBot) -> None:
+    """Twelve rows a page must fit the wall: wrapped cells were clipped mid-line before."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.draw.projection import ProjectionWindow
+    from ui.draw.scenes import ResultLine
+
+    window = ProjectionWindow("示范县市场监督管理局")
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    qtbot.waitExposed(window)
+    long_name = "示范县鼎盛建材销售有限责任公司城关镇第二分店（原示范县鼎盛五金交电门市部）"
+    people = [("张建国", "469099010001"), ("李明", "469099010002"), ("王芳", "469099020003")]
+    results = [
+        ResultLine(n, long_name, f"91469099MA5T{n:05d}X", "", [f"{a}（{b}）" for a, b in people], [a for a, _ in people])
+        for n in range(1, 13)
+    ]
+    window.show_final(results, "ab" * 32)
+    qtbot.wait(50)
+    scene = window.stack.currentWidget()
+    cells = [label for label in scene.findChildren(QLabel) if label.property("role") == "cell"]
+    assert len(cells) == 12 * 4
+    line = cells[0].fontMetrics().height()
+    for label in cells:
+        assert label.height() < 2 * line, f"{label.text()!r} takes more than one line"
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width() + 1, label.text()
+    shown = {label.text() for label in cells}
+    assert "张建国、李明、王芳" in shown, "inspectors by name in the table (执法证号 were shown at the reveal)"
+    assert any(text.endswith("…") for text in shown), "the long name is shortened, not cut off"
+    assert all(label.toolTip() for label in cells if label.text().endswith("…"))
+
+
 def test_a_drawn_task_reopens_on_its_results_and_can_be_voided_with_a_reason(
     qtbot: QtBot, demo_db: Database, dialogs
 ) -> None:  # type: ignore[no-untyped-def]

@@ -76,6 +76,7 @@ def result_lines(objects: list[AssignedObject]) -> list[ResultLine]:
             o.code,
             o.stratum,
             [f"{i.name}（{i.cert_no}）" for i in o.active_inspectors],
+            [i.name for i in o.active_inspectors],
         )
         for o in objects
     ]

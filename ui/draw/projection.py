@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGraphicsOpacityEffect,
     QGridLayout,
     QLabel,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -35,6 +36,22 @@ def _label(
     label.setWordWrap(True)
     label.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
     return label
+
+
+class _ElidedLabel(QLabel):
+    """A one-line label that ends in "…" when its column is too narrow, with the whole text as tooltip."""
+
+    def __init__(self, text: str, role: str) -> None:
+        super().__init__()
+        self.full_text = text
+        self.setProperty("role", role)
+        self.setToolTip(text)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, self.width()))
 
 
 class _Scene(QWidget):
@@ -327,13 +344,16 @@ class ProjectionWindow(QWidget):
         grid.setHorizontalSpacing(28)
         for col, head in enumerate(("序号", "检查对象", "统一社会信用代码", "执法检查人员")):
             grid.addWidget(_label(head, "cellhead"), 0, col)
+        # One line per object, so twelve rows always fit the screen: the inspectors by name (their 执法证号 were
+        # shown as each object was revealed and are in the record), a long name shortened with "…" (in full
+        # in the tooltip and on the printed 记录表).
         for r, line in enumerate(results[page * per_page : (page + 1) * per_page], start=1):
             grid.addWidget(_label(str(line.order), "cell"), r, 0)
-            grid.addWidget(_label(line.name, "cell"), r, 1)
+            grid.addWidget(_ElidedLabel(line.name, "cell"), r, 1)
             grid.addWidget(_label(line.code, "cell"), r, 2)
-            grid.addWidget(_label("、".join(line.inspectors), "cell"), r, 3)
-        grid.setColumnStretch(1, 3)
-        grid.setColumnStretch(3, 4)
+            grid.addWidget(_ElidedLabel("、".join(line.inspector_names or line.inspectors), "cell"), r, 3)
+        grid.setColumnStretch(1, 5)
+        grid.setColumnStretch(3, 3)
         lay.addLayout(grid)
         lay.addStretch(1)
         lay.addWidget(_label("种子 " + seed, "hexsmall", Qt.AlignmentFlag.AlignHCenter))

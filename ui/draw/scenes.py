@@ -44,6 +44,7 @@ class ResultLine:
     code: str
     stratum: str
     inspectors: list[str] = field(default_factory=list)  # "张三（469099010001）" per inspector, group first
+    inspector_names: list[str] = field(default_factory=list)  # "张三": the final table's narrower column
 
 
 def hex_blocks(value: str, per_line: int = 8) -> str:
