@@ -17,6 +17,9 @@ class SettingsError(UserFacingError, ValueError):
     """A setting value the user typed is not acceptable; message_zh names the field."""
 
 
+OWN_DEPARTMENT_MAX = 100  # as a department's name (部门名称)
+
+
 @dataclass(frozen=True)
 class BureauSettings:
     """The settings clerks see on the 系统设置 page."""
@@ -26,6 +29,9 @@ class BureauSettings:
     form_deadline_workdays: int = 7  # 执法检查登记表 within N working days of the inspection
     publication_deadline_workdays: int = 7  # 公示 within N working days of the task's end
     doc_no_pattern: str = "〔{year}〕{dept_short}检字第{seq:04d}号"  # 文书编号
+    # 本机所属部门: the department (by name, as in 系统设置 → 部门) this installation works for; set by the
+    # first-run setup, "" on databases made before it. Data exchanged between departments names it as sender.
+    own_department: str = ""
 
     LABELS = {
         "bureau_name": "单位名称",
@@ -33,6 +39,7 @@ class BureauSettings:
         "form_deadline_workdays": "登记表期限（工作日）",
         "publication_deadline_workdays": "公示期限（工作日）",
         "doc_no_pattern": "文书编号格式",
+        "own_department": "本机所属部门",
     }
 
     def validated(self) -> BureauSettings:
@@ -51,6 +58,8 @@ class BureauSettings:
             raise SettingsError(
                 f"文书编号格式无效：{exc}。可用占位符：{{year}}、{{dept_short}}、{{seq:04d}}。"
             ) from exc
+        if len(self.own_department.strip()) > OWN_DEPARTMENT_MAX:
+            raise SettingsError(f"{self.LABELS['own_department']}名称过长（最多 {OWN_DEPARTMENT_MAX} 字）。")
         return self
 
 

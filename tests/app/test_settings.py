@@ -31,6 +31,7 @@ def test_saved_settings_come_back(empty_db: Database) -> None:
         ("publication_deadline_workdays", 0, "公示期限"),
         ("form_deadline_workdays", 61, "登记表期限"),
         ("doc_no_pattern", "〔{year}〕第{number}号", "文书编号格式"),
+        ("own_department", "部" * 101, "本机所属部门"),
     ],
 )
 def test_bad_values_are_refused_and_nothing_is_stored(
@@ -42,3 +43,13 @@ def test_bad_values_are_refused_and_nothing_is_stored(
     assert words in caught.value.message_zh
     with empty_db.sessions() as session:
         assert load_settings(session) == BureauSettings()
+
+
+def test_the_installations_own_department_is_kept_and_optional(empty_db: Database) -> None:
+    assert BureauSettings().own_department == "", "databases made before the first-run setup have none"
+    assert BureauSettings.LABELS["own_department"] == "本机所属部门"
+    wanted = BureauSettings(own_department="某县市场监督管理局")
+    with transaction(empty_db.sessions) as session:
+        save_settings(session, wanted)
+    with empty_db.sessions() as session:
+        assert load_settings(session).own_department == "某县市场监督管理局"

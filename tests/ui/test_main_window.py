@@ -187,3 +187,27 @@ def test_departments_tab_adds_and_archives_a_department(qtbot: QtBot, demo_db: D
     duplicate.save()
     assert duplicate.result() != DepartmentDialog.DialogCode.Accepted
     assert any("已有同名部门" in t for t in dialogs.seen)
+
+
+def test_the_own_department_is_chosen_in_settings_and_kept_when_other_fields_are_saved(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    window = _window(qtbot, demo_db)
+    page = window.show_page(SettingsPage)
+    assert isinstance(page, SettingsPage)
+    assert page.own_department.currentText() == "（未设置）"
+    index = page.own_department.findText("示范县卫生健康委员会")
+    assert index > 0, "the registry's departments are offered"
+    page.own_department.setCurrentIndex(index)
+    assert page.save_button.isEnabled()
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert window.context.settings().own_department == "示范县卫生健康委员会"
+
+    page.bureau_name.selectAll()
+    page.bureau_name.insert("示范县司法局")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    saved = window.context.settings()
+    assert (saved.bureau_name, saved.own_department) == ("示范县司法局", "示范县卫生健康委员会")
+    page.refresh()
+    assert page.own_department.currentText() == "示范县卫生健康委员会"
+    assert not page.save_button.isEnabled(), "nothing edited after a reload"

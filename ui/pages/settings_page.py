@@ -1,4 +1,4 @@
-"""系统设置: the bureau's name, county, deadlines and document-number pattern."""
+"""系统设置: the bureau's name, county, this installation's own department, deadlines and document numbers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.auth.roles import Permission
+from app.registry.departments import list_departments
 from app.settings import BureauSettings, SettingsError, save_settings
 from db.engine import transaction
 from ui import feedback
@@ -60,6 +62,7 @@ class SettingsPage(Page):
         if not self.context.database.actor.can(Permission.SETTINGS):
             for edit in (self.bureau_name, self.county_name, self.doc_no_pattern):
                 edit.setReadOnly(True)
+            self.own_department.setEnabled(False)
             for spin in (self.form_deadline, self.publication_deadline):
                 spin.setReadOnly(True)
 
@@ -88,6 +91,9 @@ class SettingsPage(Page):
         labels = BureauSettings.LABELS
         self.bureau_name = QLineEdit()
         self.county_name = QLineEdit()
+        # 本机所属部门: which department this PC works for (the sender of its 数据包); chosen from 部门.
+        self.own_department = QComboBox()
+        self.own_department.setMinimumContentsLength(16)
         self.form_deadline = QSpinBox()
         self.publication_deadline = QSpinBox()
         for spin in (self.form_deadline, self.publication_deadline):
@@ -98,6 +104,7 @@ class SettingsPage(Page):
         self.doc_no_preview.setObjectName("hint")
         form.addRow(labels["bureau_name"] + "：", self.bureau_name)
         form.addRow(labels["county_name"] + "：", self.county_name)
+        form.addRow(labels["own_department"] + "：", self.own_department)
         form.addRow(labels["form_deadline_workdays"] + "：", self.form_deadline)
         form.addRow(labels["publication_deadline_workdays"] + "：", self.publication_deadline)
         form.addRow(labels["doc_no_pattern"] + "：", self.doc_no_pattern)
@@ -117,6 +124,7 @@ class SettingsPage(Page):
             edit.textChanged.connect(self._on_edited)
         for spin in (self.form_deadline, self.publication_deadline):
             spin.valueChanged.connect(self._on_edited)
+        self.own_department.currentIndexChanged.connect(self._on_edited)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.refresh)
         self._stored = BureauSettings()
@@ -129,10 +137,25 @@ class SettingsPage(Page):
         s = self._stored
         self.bureau_name.setText(s.bureau_name)
         self.county_name.setText(s.county_name)
+        self._fill_own_department(s.own_department)
         self.form_deadline.setValue(s.form_deadline_workdays)
         self.publication_deadline.setValue(s.publication_deadline_workdays)
         self.doc_no_pattern.setText(s.doc_no_pattern)
         self._on_edited()
+
+    def _fill_own_department(self, chosen: str) -> None:
+        """The registry's departments (and the stored name even if it was renamed or archived since)."""
+        with self.context.database.sessions() as session:
+            names = [row.name for row in list_departments(session, include_archived=False)]
+        if chosen and chosen not in names:
+            names.append(chosen)
+        self.own_department.blockSignals(True)
+        self.own_department.clear()
+        self.own_department.addItem("（未设置）", "")
+        for name in names:
+            self.own_department.addItem(name, name)
+        self.own_department.setCurrentIndex(max(0, self.own_department.findData(chosen)))
+        self.own_department.blockSignals(False)
 
     def _sync_users_tab(self) -> None:
         """用户管理 is a tab only for whoever may manage users (the services refuse the others anyway)."""
@@ -151,6 +174,7 @@ class SettingsPage(Page):
             form_deadline_workdays=self.form_deadline.value(),
             publication_deadline_workdays=self.publication_deadline.value(),
             doc_no_pattern=self.doc_no_pattern.text().strip(),
+            own_department=str(self.own_department.currentData() or ""),
         )
 
     def _on_edited(self) -> None:
