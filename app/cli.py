@@ -128,6 +128,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return run_verify(_db_location(args))
 
 
+def cmd_package(args: argparse.Namespace) -> int:
+    from app.exchange import cli as exchange
+
+    if args.package_action == "show":
+        return exchange.run_show(args.file)
+    if args.package_action == "import":
+        return exchange.run_import(args.file, _db_location(args), accept_new_key=args.accept_new_key)
+    try:
+        period = exchange.parse_period(args.year, args.half, args.quarter, args.start, args.end)
+    except ValueError as exc:
+        return _fail(f"错误：{exc}")
+    return exchange.run_export(args.department, period, args.file, _db_location(args))
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     from app.auth.cli import run_users
 
@@ -209,6 +223,45 @@ def build_parser() -> argparse.ArgumentParser:
         "verify", parents=[common], help="核验审计链和受保护记录（退出码 0 完整 / 1 被改动 / 2 无法核验）"
     )
     audit_verify.set_defaults(handler=cmd_audit)
+
+    package = sub.add_parser(
+        "package",
+        parents=[common],
+        help="数据交换：export 导出数据包 / show 核验数据包 / import 导入其他部门的数据包",
+    )
+    package_sub = package.add_subparsers(title="数据包命令", metavar="ACTION", required=True)
+    package_export = package_sub.add_parser(
+        "export",
+        parents=[common],
+        help="导出一个部门某期间的数据包（退出码 0 完成 / 1 拒绝 / 2 参数或文件不可用）",
+    )
+    package_export.add_argument("--department", required=True, metavar="CODE", help="部门代码，如 SJ")
+    package_export.add_argument("--year", type=int, default=None, metavar="Y", help="年度，如 2026")
+    package_export.add_argument("--half", default=None, metavar="Y-H", help="半年，如 2026-1（上半年）")
+    package_export.add_argument("--quarter", default=None, metavar="Y-Q", help="季度，如 2026-3")
+    package_export.add_argument(
+        "--from", dest="start", default=None, metavar="DATE", help="开始日期 YYYY-MM-DD"
+    )
+    package_export.add_argument("--to", dest="end", default=None, metavar="DATE", help="结束日期 YYYY-MM-DD")
+    package_export.add_argument("file", type=Path, metavar="FILE")
+    package_export.set_defaults(handler=cmd_package, package_action="export")
+    package_show = package_sub.add_parser(
+        "show", help="核验数据包并显示内容（退出码 0 有效 / 1 无效 / 2 无法读取）"
+    )
+    package_show.add_argument("file", type=Path, metavar="FILE")
+    package_show.set_defaults(handler=cmd_package, package_action="show")
+    package_import = package_sub.add_parser(
+        "import",
+        parents=[common],
+        help="导入其他部门的数据包（退出码 0 已导入或重复 / 1 拒绝，未写入 / 2 参数或文件不可用）",
+    )
+    package_import.add_argument("file", type=Path, metavar="FILE")
+    package_import.add_argument(
+        "--accept-new-key",
+        action="store_true",
+        help="发送部门更换了签名密钥（如重装）且已电话核对新指纹时使用",
+    )
+    package_import.set_defaults(handler=cmd_package, package_action="import")
 
     users = sub.add_parser("users", parents=[common], help="用户账号：list 列出 / reset-password 重置密码")
     users_sub = users.add_subparsers(title="用户命令", metavar="ACTION", required=True)

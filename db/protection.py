@@ -1,6 +1,10 @@
-"""Triggers that keep finished draws, 递补 rounds, filed plan versions, filed forms and the audit trail from
-being changed or deleted (SQLite). Created by migration 0003; `python -m app audit verify` checks they are all
-present. A change here needs a new migration that drops and recreates them.
+"""Triggers that keep finished draws, 递补 rounds, filed plan versions, filed forms, the audit trail and the
+数据包 received from other departments from being changed or deleted (SQLite).
+
+:data:`TRIGGERS_0003` are created by migration 0003, :data:`EXCHANGE_TRIGGERS` by migration 0004 (each migration
+creates only its own: a table a later migration adds does not exist yet when an earlier one runs).
+:data:`TRIGGERS` is all of them; `python -m app audit verify` checks they are all present. A change here needs a
+new migration that drops and recreates the changed ones.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ PROTECT = "RAISE(ABORT, '{}')"
 _FINISHED = "('已完成', '已作废')"
 _FILED = "'已归档'"
 
-TRIGGERS: dict[str, str] = {
+TRIGGERS_0003: dict[str, str] = {
     "audit_entry_no_update": f"""CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
         BEGIN SELECT {PROTECT.format("审计记录只能追加，不能修改")}; END""",
     "audit_entry_no_delete": f"""CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
@@ -68,18 +72,44 @@ TRIGGERS: dict[str, str] = {
 }
 for _child in ("inspection_finding", "inspection_inspector"):
     _message = PROTECT.format("已归档的检查登记表不能修改")
-    TRIGGERS[
+    TRIGGERS_0003[
         f"{_child}_filed_no_insert"
     ] = f"""CREATE TRIGGER {_child}_filed_no_insert BEFORE INSERT ON {_child}
         WHEN (SELECT status FROM inspection WHERE id = NEW.inspection_id) = {_FILED}
         BEGIN SELECT {_message}; END"""
-    TRIGGERS[
+    TRIGGERS_0003[
         f"{_child}_filed_no_update"
     ] = f"""CREATE TRIGGER {_child}_filed_no_update BEFORE UPDATE ON {_child}
         WHEN (SELECT status FROM inspection WHERE id = OLD.inspection_id) = {_FILED}
         BEGIN SELECT {_message}; END"""
-    TRIGGERS[
+    TRIGGERS_0003[
         f"{_child}_filed_no_delete"
     ] = f"""CREATE TRIGGER {_child}_filed_no_delete BEFORE DELETE ON {_child}
         WHEN (SELECT status FROM inspection WHERE id = OLD.inspection_id) = {_FILED}
         BEGIN SELECT {_message}; END"""
+
+# Migration 0004: received packages are read-only; a package may be marked superseded once (from NULL).
+_PACKAGE_COLUMNS = (
+    "id", "file_sha256", "file_name", "file_size", "sender_code", "sender_name", "bureau_name", "county_name",
+    "key_fingerprint", "period_start", "period_end", "period_label", "created_at", "created_by",
+    "program_version", "imported_at", "imported_by", "counts", "manifest_json", "signature_json", "facts_json",
+)  # fmt: skip
+_PACKAGE_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _PACKAGE_COLUMNS)
+EXCHANGE_TRIGGERS: dict[str, str] = {
+    "received_package_no_update": f"""CREATE TRIGGER received_package_no_update BEFORE UPDATE ON received_package
+        WHEN {_PACKAGE_CHANGED}
+            OR NOT (OLD.superseded_by_id IS NULL AND NEW.superseded_by_id IS NOT NULL)
+        BEGIN SELECT {PROTECT.format("收到的数据包只读，不能修改")}; END""",
+    "received_package_no_delete": f"""CREATE TRIGGER received_package_no_delete BEFORE DELETE ON received_package
+        BEGIN SELECT {PROTECT.format("收到的数据包不能删除")}; END""",
+    "received_record_no_update": f"""CREATE TRIGGER received_record_no_update BEFORE UPDATE ON received_record
+        BEGIN SELECT {PROTECT.format("收到的摇号记录只读，不能修改")}; END""",
+    "received_record_no_delete": f"""CREATE TRIGGER received_record_no_delete BEFORE DELETE ON received_record
+        BEGIN SELECT {PROTECT.format("收到的摇号记录不能删除")}; END""",
+    "sender_key_no_update": f"""CREATE TRIGGER sender_key_no_update BEFORE UPDATE ON sender_key
+        BEGIN SELECT {PROTECT.format("发送部门的密钥记录不能修改")}; END""",
+    "sender_key_no_delete": f"""CREATE TRIGGER sender_key_no_delete BEFORE DELETE ON sender_key
+        BEGIN SELECT {PROTECT.format("发送部门的密钥记录不能删除")}; END""",
+}
+
+TRIGGERS: dict[str, str] = {**TRIGGERS_0003, **EXCHANGE_TRIGGERS}

@@ -55,6 +55,9 @@ TABLE_PERMISSIONS: dict[str, tuple[Permission, ...]] = {
     "setting": (P.SETTINGS, *_WORK),  # bureau settings also check SETTINGS explicitly in their service
     "calendar_day": (P.SETTINGS,),
     "app_user": (P.MANAGE_USERS,),
+    "received_package": (P.EXCHANGE,),
+    "received_record": (P.EXCHANGE,),
+    "sender_key": (P.EXCHANGE,),
 }
 
 # Tables every actor appends to: the audit trail is written on behalf of whoever acts, supervisors included.
@@ -91,6 +94,9 @@ TABLE_LABELS: dict[str, str] = {
     "setting": "系统设置",
     "calendar_day": "节假日日历",
     "app_user": "用户账号",
+    "received_package": "来自其他部门的数据包",
+    "received_record": "来自其他部门的数据包",
+    "sender_key": "发送部门的密钥",
 }
 
 _WRITE = re.compile(

@@ -1,8 +1,8 @@
 """Roles, permissions and who is acting.
 
 Three roles (issue: accountability): 管理员 manages users, settings and restores and may also do the daily work
-(a small bureau often has one person for both); 经办人 keeps the registries, plans, tasks, draws and inspections;
-监督员 reads everything, co-signs and verifies, and changes nothing.
+(a small bureau often has one person for both); 经办人 keeps the registries, plans, tasks, draws and inspections
+and exchanges 数据包 with other departments; 监督员 reads everything, co-signs and verifies, and changes nothing.
 
 The acting person travels with the database session (``session.info["actor"]``). Every write statement is
 checked against the actor's permissions at the lowest level (:mod:`app.auth.guard`), so a service that forgets
@@ -48,10 +48,18 @@ class Permission(StrEnum):
     INSPECTIONS = "录入检查结果和公示"
     COSIGN = "复核签名"
     VERIFY = "核验记录"
+    EXCHANGE = "数据交换"  # export a 数据包, import other departments' packages
 
 
 _WORK = frozenset(
-    {Permission.REGISTRY, Permission.PLANS, Permission.TASKS, Permission.INSPECTIONS, Permission.VERIFY}
+    {
+        Permission.REGISTRY,
+        Permission.PLANS,
+        Permission.TASKS,
+        Permission.INSPECTIONS,
+        Permission.VERIFY,
+        Permission.EXCHANGE,
+    }
 )
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {

@@ -1,6 +1,7 @@
 """All mapped classes of the product, importable from one place."""
 
 from db.models.audit import AuditEntry, AuditHead, CalendarDay
+from db.models.exchange import ReceivedPackage, ReceivedRecord, SenderKey
 from db.models.inspection import Inspection, InspectionFinding, InspectionInspector, Publication
 from db.models.org import Department, DocumentCounter, Setting, User
 from db.models.plan import AnnualPlan, PlanRevision, PlanRow, PlanRowDepartment
@@ -55,6 +56,9 @@ __all__ = [
     "PlanRow",
     "PlanRowDepartment",
     "Publication",
+    "ReceivedPackage",
+    "ReceivedRecord",
+    "SenderKey",
     "Setting",
     "TaskDepartment",
     "TaskItem",

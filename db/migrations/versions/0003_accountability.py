@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from db.protection import TRIGGERS
+from db.protection import TRIGGERS_0003 as TRIGGERS  # its own: later tables do not exist yet
 
 revision: str = "0003"
 down_revision: str | None = "0002"
