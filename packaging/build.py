@@ -5,7 +5,8 @@
     python packaging/build.py --check-only     check an existing dist/shuangsuiji/
 
 The check runs the frozen console executable the way IT would on a clerk's PC — version, the reference
-vectors (selftest), a record verification, the headless start (smoke), a small import/export round trip —
+vectors (selftest), a record verification, the headless start (smoke), a small import/export round trip, a
+数据包 export and its verification —
 with a throw-away data directory, so a missing hidden import fails here and not on a clerk's PC.
 Prints the build time, the folder size and each command's time. Exit 0 only if everything passed.
 """
@@ -13,6 +14,7 @@ Prints the build time, the folder size and each command's time. Exit 0 only if e
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import itertools
 import json
 import os
@@ -152,6 +154,11 @@ def check_frozen(folder: Path) -> None:
         last = json.loads(counts.strip().splitlines()[-1])
         if last.get("errors") != 0:
             raise BuildError(f"导出的名录未能原样导回：{last}")
+        # 数据包: signing (cryptography), the facts and the zip checks, as the 司法局's PC will run them.
+        package = str(work / "SJ.sjpkg")
+        year = str(dt.date.today().year)
+        frozen(folder, "package", "export", "--department", "SJ", "--year", year, package, "--db", database, env=env)
+        frozen(folder, "package", "show", package, env=env)
         left = sorted(p.name for p in (work / "data").iterdir()) if (work / "data").exists() else []
         say(f"检查用的临时数据目录：{left or '（空）'}")
 
