@@ -63,15 +63,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     try:
         with transaction(database.sessions) as session:
-            summary = build_demo(session, entities=args.entities, year=args.year, progress=progress)
+            summary = build_demo(
+                session,
+                entities=args.entities,
+                year=args.year,
+                progress=progress,
+                year_of_work=not args.no_work,
+            )
         database.refresh_statistics()
     except DemoError as exc:
         return _fail(f"错误：{exc.message_zh}", 1)
     finally:
         database.close()
+    work = summary.work
+    done = (
+        f"截至 {work.today.isoformat()} 的抽查工作：{work.tasks} 个抽查任务，{work.draws} 次摇号，"
+        f"{work.inspections} 份检查登记表（已归档 {work.filed} 份），{work.publications} 次结果公示。"
+        if work
+        else ""
+    )
     _say(
         f"已生成演示县：{summary.departments} 个部门，{summary.entities} 个检查对象，"
-        f"{summary.inspectors} 名执法检查人员，{summary.items} 个抽查事项，{summary.plan_rows} 条年度计划。"
+        f"{summary.inspectors} 名执法检查人员，{summary.items} 个抽查事项，{summary.plan_rows} 条年度计划。{done}"
         f"用时 {time.perf_counter() - started:.1f} 秒。数据库：{database.location}"
     )
     return 0
@@ -165,9 +178,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=cmd_gui)
     sub = parser.add_subparsers(title="命令", metavar="COMMAND")
 
-    demo = sub.add_parser("demo", parents=[common], help="生成演示县数据（写入空数据库）")
+    demo = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="生成演示县数据（写入空数据库）：名录、年度计划，以及截至今天的抽查任务、摇号、检查和公示",
+    )
     demo.add_argument("--entities", type=int, default=20_000, metavar="N", help="检查对象数量（默认 20000）")
-    demo.add_argument("--year", type=int, default=None, help="计划年度（默认今年）")
+    demo.add_argument("--year", type=int, default=None, help="计划年度（默认今年；往年则生成全年的工作）")
+    demo.add_argument(
+        "--no-work", action="store_true", help="只生成名录和年度计划，不生成抽查任务、摇号、检查和公示"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     verify = sub.add_parser(

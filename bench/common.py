@@ -35,6 +35,7 @@ def demo_database(entities: int = 100_000) -> Path:
                 str(entities),
                 "--year",
                 "2026",
+                "--no-work",  # registries and plans only, as every bench figure so far was measured on
             ],
             cwd=ROOT,
             check=True,

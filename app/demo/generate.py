@@ -1,10 +1,13 @@
-"""Builds the demo county into an empty database: departments, entities, inspectors, items, a filed plan.
+"""Builds the demo county into an empty database: departments, entities, inspectors, items, a filed plan —
+and, with ``year_of_work``, the year's tasks, draws, inspections and 公示 up to the demo's today
+(:mod:`app.demo.work`).
 
-Deterministic for a given entity count and year: the same arguments always give the same rows.
+Deterministic for a given entity count and year (and, for the year's work, the demo's today).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Callable
@@ -17,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import bulk, record_event
 from app.demo import vocab
+from app.demo.work import WorkSummary, add_year_of_work
 from app.errors import UserFacingError
 from app.plans.revisions import plan_snapshot, snapshot_digest
 from app.plans.rows import item_base_count
@@ -84,6 +88,8 @@ class DemoSummary:
     items: int
     plan_rows: int
     year: int
+    work: WorkSummary | None = None
+    """The year's tasks, draws, inspections and 公示 (None without ``year_of_work``)."""
 
 
 def _weighted(rng: random.Random, pairs: tuple[tuple[Any, int], ...]) -> Any:
@@ -103,8 +109,14 @@ def build_demo(
     entities: int = DEFAULT_ENTITIES,
     year: int | None = None,
     progress: Progress | None = None,
+    year_of_work: bool = False,
+    today: dt.date | None = None,
 ) -> DemoSummary:
     """Fill an empty database with the demo county. The caller commits (one transaction).
+
+    ``year_of_work``: then also replay the year's work up to ``today`` (default: the real today, at most
+    31 December of ``year``) through the task and inspection services (:func:`app.demo.work.add_year_of_work`).
+    Those services commit step by step, so the county itself is committed before the work starts.
 
     Raises DemoError if the database already holds registry data (the demo never mixes with real data).
     """
@@ -115,7 +127,12 @@ def build_demo(
     ):
         raise DemoError("该数据库已有数据，演示数据只能写入空数据库。")
     year = year or dt.date.today().year
-    report = progress or (lambda _msg, _frac: None)
+    outer = progress or (lambda _msg, _frac: None)
+    share = 0.4 if year_of_work else 1.0
+
+    def report(stage: str, fraction: float) -> None:
+        outer("名录与年度计划已生成" if year_of_work and stage == "完成" else stage, share * fraction)
+
     rng = random.Random(f"shuangsuiji-demo/{entities}/{year}")
     c = vocab.county()
 
@@ -130,7 +147,12 @@ def build_demo(
         f"生成演示县“{c['county']}”：{summary.departments} 个部门、{summary.entities} 个检查对象、"
         f"{summary.inspectors} 名执法检查人员、{summary.items} 个抽查事项、{summary.plan_rows} 条年度计划（{year}年度）",
     )
-    return summary
+    if not year_of_work:
+        return summary
+    work = add_year_of_work(
+        session, year=year, today=today, progress=lambda stage, f: outer(stage, share + (1 - share) * f)
+    )
+    return dataclasses.replace(summary, work=work)
 
 
 def _build(session: Session, rng: random.Random, entities: int, year: int, report: Progress) -> DemoSummary:

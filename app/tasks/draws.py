@@ -111,7 +111,12 @@ class DrawAttempt:
     replacements: int
 
 
-def _new_draw_uid(session: Session, today: dt.date) -> str:
+def _new_draw_uid(session: Session, today: dt.date, given: str | None = None) -> str:
+    if given is not None:
+        uid = check_text(given, "摇号编号", 100)
+        if session.scalar(select(Draw.id).where(Draw.draw_uid == uid)) is not None:
+            raise DrawStateError(f"摇号编号 {uid} 已被使用")
+        return uid
     while True:
         uid = f"SJD-{today:%Y%m%d}-{secrets.token_hex(4).upper()}"
         if session.scalar(select(Draw.id).where(Draw.draw_uid == uid)) is None:
@@ -126,11 +131,16 @@ def prepare_draw(
     *,
     operator_id: int | None = None,
     today: dt.date | None = None,
+    draw_uid: str | None = None,
+    at: dt.datetime | None = None,
 ) -> PreparedTaskDraw:
     """Create draw attempt N (已准备) with its pool summary; refuse when the task already has a finished
     draw (:class:`AlreadyDrawnError`), an open attempt (:class:`OpenAttemptError`) or the draw cannot run
     (:class:`InfeasibleTaskDrawError`, nothing written). ``today`` is the inspection date when the task has
-    no planned date (default: today)."""
+    no planned date (default: today).
+
+    ``draw_uid`` and ``at`` (the 准备 time, aware) are for generated demonstration data (:mod:`app.demo`),
+    which replays a year on its own calendar and must be reproducible; the draw console never passes them."""
     operator_name = check_text(operator_name, "抽取人", 50)
     place = check_text(place, "抽取地点", 200)
     with unit_of_work(session):
@@ -155,12 +165,12 @@ def prepare_draw(
         draw = Draw(
             task_id=task_id,
             attempt_no=attempt_no,
-            draw_uid=_new_draw_uid(session, today or dt.date.today()),
+            draw_uid=_new_draw_uid(session, today or dt.date.today(), draw_uid),
             status=DrawStatus.PREPARED.value,
             place=place,
             operator_id=operator_id,
             operator_name=operator_name,
-            prepared_at=utcnow(),
+            prepared_at=at or utcnow(),
         )
         draw.pool_summary = {"draw_uid": draw.draw_uid, "attempt_no": attempt_no, **preview.to_json()}
         session.add(draw)
@@ -179,13 +189,18 @@ def _require(draw: Draw, *allowed: DrawStatus) -> None:
         raise DrawStateError(f"第{draw.attempt_no}次抽取当前为“{draw.status}”，此操作只能在“{wanted}”时进行")
 
 
-def commit_draw(session: Session, draw_id: int) -> DrawCommitment:
+def commit_draw(session: Session, draw_id: int, *, nonce: bytes | None = None) -> DrawCommitment:
     """Make the nonce, store only ``H(nonce)`` (status 已承诺) and return both; keep the nonce in memory
-    and pass it to :func:`finish_draw` after the witnesses have spoken."""
+    and pass it to :func:`finish_draw` after the witnesses have spoken.
+
+    ``nonce`` (32 bytes) is only for reproducible demonstration data (:mod:`app.demo`); a real draw always
+    takes a fresh one from the OS (the console never passes it)."""
+    if nonce is not None and len(nonce) != 32:
+        raise DrawStateError("nonce 应为 32 字节")
     with unit_of_work(session):
         draw = get_draw(session, draw_id)
         _require(draw, DrawStatus.PREPARED)
-        nonce = new_nonce()
+        nonce = new_nonce() if nonce is None else bytes(nonce)
         # Conditional on the state just read: two windows committing the same attempt cannot both succeed.
         changed = cast(
             CursorResult[Any],
@@ -217,6 +232,7 @@ def finish_draw(
     witnesses: Sequence[WitnessLike],
     *,
     prepared: PreparedTaskDraw | None = None,
+    at: dt.datetime | None = None,
 ) -> FinishedDraw:
     """Reveal and draw: check ``H(nonce)`` against the stored commitment, run SJDRAW-1, store the record
     verbatim with its SHA-256, seed, witnesses and assignments; the task becomes 已抽取.
@@ -224,6 +240,7 @@ def finish_draw(
     ``prepared`` (the handle :func:`prepare_draw` returned) saves rebuilding the inputs; without it they are
     rebuilt from the database and must hash exactly as printed, else :class:`InputsChangedError`.
     All or nothing: on any error nothing is written and the attempt stays 已承诺.
+    ``at`` (the finishing time, aware; default now) is for generated demonstration data only.
     """
     with unit_of_work(session):
         draw = get_draw(session, draw_id)
@@ -247,7 +264,7 @@ def finish_draw(
             record = execute(preview.prepared, draw.draw_uid, key, engine_witnesses(entries))
         except DrawError as exc:
             raise InfeasibleTaskDrawError([exc.message]) from None
-        finished_at = utcnow()
+        finished_at = at or utcnow()
         record["meta"] = build_meta(session, draw, preview, entries, finished_at)
         text = dump_record(record)
         draw.record_json = text
@@ -268,9 +285,10 @@ def finish_draw(
     return FinishedDraw(draw.id, draw.draw_uid, draw.attempt_no, draw.seed_hex, draw.record_sha256, record)
 
 
-def void_draw(session: Session, draw_id: int, reason: str) -> DrawAttempt:
+def void_draw(session: Session, draw_id: int, reason: str, *, at: dt.datetime | None = None) -> DrawAttempt:
     """Void (作废) an attempt with a non-empty reason; nothing is deleted. Voiding a finished draw puts the
-    task back to 待抽取 (refused once inspections have started); the next attempt's record names the void."""
+    task back to 待抽取 (refused once inspections have started); the next attempt's record names the void.
+    ``at`` (aware; default now) is for generated demonstration data only."""
     reason = one_line(reason)
     if not reason:
         raise EmptyReasonError("作废摇号必须填写原因")
@@ -283,7 +301,7 @@ def void_draw(session: Session, draw_id: int, reason: str) -> DrawAttempt:
                 raise DrawStateError(f"任务 {task.code} 已进入“{task.status}”阶段，不能再作废抽取结果")
             task.status = TaskStatus.PENDING_DRAW.value
         draw.status = DrawStatus.VOIDED.value
-        draw.voided_at = utcnow()
+        draw.voided_at = at or utcnow()
         draw.void_reason = reason
         session.flush()
     return _attempt(session, draw)
