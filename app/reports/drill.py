@@ -19,7 +19,7 @@ from db.enums import ItemListKind
 
 DEPARTMENT_LIST = ItemListKind.DEPARTMENT.value
 
-__all__ = ["RECORD_HEADERS", "drill_down", "drill_local_ids"]
+__all__ = ["RECORD_HEADERS", "drill_down", "drill_local_ids", "drill_records"]
 
 RECORD_HEADERS: dict[str, tuple[str, ...]] = {
     "task": (
@@ -243,3 +243,11 @@ def drill_local_ids(facts: Facts, cell: Cell) -> list[int | None]:
     """This PC's database ids of the records :func:`drill_down` lists, in the same order (None for records
     received from another PC)."""
     return [local_id for _, local_id in _listed(facts, cell)[1]]
+
+
+def drill_records(
+    facts: Facts, cell: Cell
+) -> tuple[tuple[str, ...], list[tuple[str, ...]], list[int | None]]:
+    """:func:`drill_down` and :func:`drill_local_ids` in one pass (the GUI needs both; each lists the records)."""
+    headers, listed = _listed(facts, cell)
+    return headers, [row for row, _ in listed], [local_id for _, local_id in listed]

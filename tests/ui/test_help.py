@@ -70,7 +70,7 @@ def test_links_in_the_text_lead_to_sections_and_unbuilt_features_are_not_describ
     targets = re.findall(r'<a href="#([^"]+)"', _html())
     assert targets and set(targets) <= anchors
     text = help_window.browser.toPlainText()
-    for unbuilt in ("统计表", "数据交换"):
+    for unbuilt in ("数据交换", "数据包"):
         assert unbuilt not in text
 
 
