@@ -80,6 +80,14 @@ def run_with_progress(parent: QWidget | None, title: str, fn: Callable[[Progress
     thread.start()
     dialog.exec()
     thread.wait()
-    if "error" in bridge.outcome:
-        raise bridge.outcome["error"]
-    return bridge.outcome.get("result")
+    error: BaseException | None = bridge.outcome.pop("error", None)
+    result = bridge.outcome.pop("result", None)
+    if error is None:
+        return result
+    # Raised with no reference cycle back to it: the traceback holds this frame, so had ``bridge.outcome``
+    # (or the ``error`` local) still held the exception, the dialog, thread and worker would wait for the
+    # cyclic garbage collector — which may run in the NEXT job's worker thread and destroy Qt objects there.
+    try:
+        raise error
+    finally:
+        error = None
