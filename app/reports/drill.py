@@ -69,8 +69,11 @@ def _code(entity: EntityFact | None) -> str:
     return (entity.uscc or entity.reg_no) if entity else ""
 
 
-def _drawn(facts: Facts) -> dict[str, tuple[DrawFact, str]]:
-    return {object_key(d.task_key, e): (d, e) for d in facts.draws for e in d.entity_keys}
+def _drawn(facts: Facts) -> dict[str, tuple[DrawFact, str, int]]:
+    """Each drawn object's key → its draw, its entity key and its place in the draw (抽中顺序)."""
+    return {
+        object_key(d.task_key, e): (d, e, position) for d in facts.draws for position, e in enumerate(d.entity_keys)
+    }
 
 
 Listed = list[tuple[tuple[Any, ...], str, tuple[str, ...], int | None]]
@@ -101,7 +104,7 @@ def _objects(facts: Facts, keys: tuple[str, ...]) -> Listed:
     drawn = _drawn(facts)
     out: Listed = []
     for key in keys:
-        draw, entity_key = drawn[key]
+        draw, entity_key, position = drawn[key]
         task = facts.task_by_key[draw.task_key]
         entity = facts.entity_by_key.get(entity_key)
         row = (
@@ -113,7 +116,7 @@ def _objects(facts: Facts, keys: tuple[str, ...]) -> Listed:
             _date(draw.drawn_on),
             draw.draw_uid,
         )
-        order = (draw.drawn_on, task.code, draw.entity_keys.index(entity_key), key)
+        order = (draw.drawn_on, task.code, position, key)
         out.append((order, key, row, entity.local_id if entity else None))
     return out
 
