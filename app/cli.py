@@ -155,6 +155,32 @@ def cmd_package(args: argparse.Namespace) -> int:
     return exchange.run_export(args.department, period, args.file, _db_location(args))
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from app.reports.cli import run_report_import
+
+    period = None  # statistics tables: --year/--half/--quarter/--from --to; a plan table: --year is its 年度
+    if args.kind != "plan" and any(
+        v is not None for v in (args.year, args.half, args.quarter, args.start, args.end)
+    ):
+        from app.exchange.cli import parse_period
+
+        try:
+            period = parse_period(args.year, args.half, args.quarter, args.start, args.end)
+        except ValueError as exc:
+            print(f"错误：{exc}", file=sys.stderr, flush=True)
+            print('{"imported": 0, "updated": 0, "skipped": 0, "warnings": 0, "errors": 0}', flush=True)
+            return 2
+    return run_report_import(
+        args.file,
+        _db_location(args),
+        dry_run=args.dry_run,
+        kind=args.kind,
+        period=period,
+        plan_year=args.year if args.kind in (None, "plan") else None,
+        department=args.department,
+    )
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     from app.auth.cli import run_users
 
@@ -282,6 +308,39 @@ def build_parser() -> argparse.ArgumentParser:
         help="发送部门更换了签名密钥（如重装）且已电话核对新指纹时使用",
     )
     package_import.set_defaults(handler=cmd_package, package_action="import")
+
+    report = sub.add_parser(
+        "report", parents=[common], help="统计上报：import 导入其他部门填报的统计表或计划表（xlsx）"
+    )
+    report_sub = report.add_subparsers(title="统计上报命令", metavar="ACTION", required=True)
+    report_import = report_sub.add_parser(
+        "import",
+        parents=[common],
+        help="导入其他部门填报的进展情况统计表、非市场监管推行情况统计表或计划表；最后一行输出 JSON 计数"
+        "（退出码 0 已导入或重复 / 1 拒绝，未写入 / 2 文件或参数不可用）",
+    )
+    report_import.add_argument("file", type=Path, metavar="FILE")
+    report_import.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入数据库")
+    report_import.add_argument(
+        "--kind",
+        default=None,
+        help="表格类型（默认按标题和表头识别）：progress 进展情况 / non_market 非市场监管推行情况 / plan 计划表",
+    )
+    report_import.add_argument(
+        "--year", type=int, default=None, metavar="Y", help="统计年度（统计表）或计划年度（计划表）"
+    )
+    report_import.add_argument(
+        "--half", default=None, metavar="Y-H", help="统计期间为半年，如 2026-1（上半年）"
+    )
+    report_import.add_argument("--quarter", default=None, metavar="Y-Q", help="统计期间为季度，如 2026-3")
+    report_import.add_argument(
+        "--from", dest="start", default=None, metavar="DATE", help="开始日期 YYYY-MM-DD"
+    )
+    report_import.add_argument("--to", dest="end", default=None, metavar="DATE", help="结束日期 YYYY-MM-DD")
+    report_import.add_argument(
+        "--department", default=None, metavar="CODE", help="一个部门的计划表所属部门（部门代码或名称）"
+    )
+    report_import.set_defaults(handler=cmd_report)
 
     users = sub.add_parser("users", parents=[common], help="用户账号：list 列出 / reset-password 重置密码")
     users_sub = users.add_subparsers(title="用户命令", metavar="ACTION", required=True)

@@ -1,7 +1,8 @@
 """Triggers that keep finished draws, 递补 rounds, filed plan versions, filed forms, the audit trail and the
 数据包 received from other departments from being changed or deleted (SQLite).
 
-:data:`TRIGGERS_0003` are created by migration 0003, :data:`EXCHANGE_TRIGGERS` by migration 0004 (each migration
+:data:`TRIGGERS_0003` are created by migration 0003, :data:`EXCHANGE_TRIGGERS` by migration 0004,
+:data:`REPORTED_TRIGGERS` (figures imported from other departments' xlsx tables) by migration 0005 (each migration
 creates only its own: a table a later migration adds does not exist yet when an earlier one runs).
 :data:`TRIGGERS` is all of them; `python -m app audit verify` checks they are all present. A change here needs a
 new migration that drops and recreates the changed ones.
@@ -112,4 +113,22 @@ EXCHANGE_TRIGGERS: dict[str, str] = {
         BEGIN SELECT {PROTECT.format("发送部门的密钥记录不能删除")}; END""",
 }
 
-TRIGGERS: dict[str, str] = {**TRIGGERS_0003, **EXCHANGE_TRIGGERS}
+# Migration 0005: figures imported from other departments' filled xlsx tables are read-only like received
+# packages; a row may be marked superseded once (from NULL) when a newer file of the same department, table and
+# period is imported.
+_REPORTED_COLUMNS = (
+    "id", "kind", "department_code", "department_name", "period_start", "period_end", "period_label", "figures",
+    "source_row", "sheet_name", "file_sha256", "file_name", "file_size", "unit", "filled_on", "contact",
+    "imported_at", "imported_by",
+)  # fmt: skip
+_REPORTED_CHANGED = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in _REPORTED_COLUMNS)
+REPORTED_TRIGGERS: dict[str, str] = {
+    "reported_figures_no_update": f"""CREATE TRIGGER reported_figures_no_update BEFORE UPDATE ON reported_figures
+        WHEN {_REPORTED_CHANGED}
+            OR NOT (OLD.superseded_by_id IS NULL AND NEW.superseded_by_id IS NOT NULL)
+        BEGIN SELECT {PROTECT.format("报表导入的统计数字只读，不能修改")}; END""",
+    "reported_figures_no_delete": f"""CREATE TRIGGER reported_figures_no_delete BEFORE DELETE ON reported_figures
+        BEGIN SELECT {PROTECT.format("报表导入的统计数字不能删除")}; END""",
+}
+
+TRIGGERS: dict[str, str] = {**TRIGGERS_0003, **EXCHANGE_TRIGGERS, **REPORTED_TRIGGERS}

@@ -58,6 +58,7 @@ TABLE_PERMISSIONS: dict[str, tuple[Permission, ...]] = {
     "received_package": (P.EXCHANGE,),
     "received_record": (P.EXCHANGE,),
     "sender_key": (P.EXCHANGE,),
+    "reported_figures": (P.EXCHANGE,),
 }
 
 # Tables every actor appends to: the audit trail is written on behalf of whoever acts, supervisors included.
@@ -97,6 +98,7 @@ TABLE_LABELS: dict[str, str] = {
     "received_package": "来自其他部门的数据包",
     "received_record": "来自其他部门的数据包",
     "sender_key": "发送部门的密钥",
+    "reported_figures": "报表导入的统计数字",
 }
 
 _WRITE = re.compile(

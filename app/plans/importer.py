@@ -9,6 +9,12 @@ written unless every row is valid, and then the plan and all its rows are writte
     preview = read_plan_table(session, Path("计划表.xlsx"), department_id)
     if preview.ok:
         plan_id = import_plan_table(session, Path("计划表.xlsx"), department_id, 2027)
+
+The county-wide layout (:mod:`app.reports.plan_tables`: a 部门 column after 序号, a 合计 row) is read too:
+:func:`plan_table_departments` lists each row's department, and ``read_plan_table`` for one department keeps
+only that department's rows (a blank 部门 cell continues the department above, as a merged cell does). A 合计
+row is skipped. :func:`add_imported_plan` writes a checked preview inside the caller's transaction, so several
+departments' plans can be written all or nothing.
 """
 
 from __future__ import annotations
@@ -33,7 +39,15 @@ from app.plans.service import _add, _transaction, new_draft_plan
 from app.registry.fields import FieldSpec, RegistrySpec
 from db.models import Department, InspectionItem
 
-__all__ = ["PLAN_TABLE_SPEC", "ImportedRow", "PlanImportPreview", "import_plan_table", "read_plan_table"]
+__all__ = [
+    "PLAN_TABLE_SPEC",
+    "ImportedRow",
+    "PlanImportPreview",
+    "add_imported_plan",
+    "import_plan_table",
+    "plan_table_departments",
+    "read_plan_table",
+]
 
 PLAN_TABLE_SPEC = RegistrySpec(
     "plan_rows",
@@ -52,6 +66,7 @@ PLAN_TABLE_SPEC = RegistrySpec(
         FieldSpec("joint", "联合部门", synonyms=("联合检查部门",)),
         FieldSpec("frequency_cap", "频次上限", synonyms=("抽查频次",)),
         FieldSpec("remarks", "备注"),
+        FieldSpec("department", "部门", synonyms=("部门名称", "执法部门", "检查部门")),
     ),
 )
 
@@ -59,6 +74,7 @@ _QUANTITY = re.compile(r"^(\d+)\s*(户|家|个|次)?$")
 _MONTH = re.compile(r"^(\d{1,2})\s*月?(份)?$")
 _FREQUENCY = re.compile(r"^(?:每年)?\s*(\d+)\s*次?$")
 _SEPARATORS = re.compile(r"[、，,;；/\s]+")
+_TOTALS = ("合计", "总计")
 
 
 @dataclass(frozen=True)
@@ -231,26 +247,85 @@ def _row(session: Session, lookups: _Lookups, cells: dict[str, Any]) -> tuple[Ro
     return values, []
 
 
-def read_plan_table(session: Session, path: Path, department_id: int) -> PlanImportPreview:
-    """Read a plan table file and check every row for ``department_id``'s plan; writes nothing."""
+def _department_ids(session: Session) -> dict[str, int]:
+    """Department ids by name, 简称 and code (upper case), for the 部门 column."""
+    found: dict[str, int] = {}
+    for dept in session.scalars(select(Department).where(Department.archived.is_(False))).all():
+        for key in (clean_text(dept.name), clean_text(dept.short_name), dept.code.strip().upper()):
+            if key:
+                found.setdefault(key, dept.id)
+    return found
+
+
+def _is_totals(cells: list[Any]) -> bool:
+    """The 合计 row of the county-wide layout (合计 in its first non-blank cell)."""
+    for cell in cells:
+        if not is_blank(cell):
+            return isinstance(cell, str) and clean_text(cell).replace(" ", "").startswith(_TOTALS)
+    return False
+
+
+def _data_rows(path: Path, sheet: str | None) -> tuple[str, list[tuple[int, dict[str, Any], str]], bool]:
+    """(sheet name, [(Excel row, mapped cells, 部门 as written)], whether there is a 部门 column) of the plan
+    rows; a blank 部门 cell takes the department of the row above. Raises :class:`RegistryIOError` when the
+    file is no plan table."""
+    tables = open_tables(Path(path))
+    table, layout = resolve_layout(None, PLAN_TABLE_SPEC, tables, sheet=sheet)
+    fields = [(c.index, c.field) for c in layout.columns if c.field]
+    has_department = any(field == "department" for _i, field in fields)
+    out: list[tuple[int, dict[str, Any], str]] = []
+    department = ""
+    for index, cells in table.rows_from(layout.data_start):
+        values = {field: cells[i] if i < len(cells) else "" for i, field in fields}
+        if all(is_blank(v) for v in values.values()) or _is_totals(cells):
+            continue
+        department = _text(values.pop("department", "")) or department
+        out.append((index + 1, values, department))
+    return table.name, out, has_department
+
+
+def plan_table_departments(
+    session: Session, path: Path, *, sheet: str | None = None
+) -> list[tuple[int, str, int | None]]:
+    """(Excel row, 部门 as written, department id or None when unknown) of every plan row of a file in the
+    county-wide layout; empty when the file has no 部门 column. Raises :class:`RegistryIOError`."""
+    _name, rows, has_department = _data_rows(path, sheet)
+    if not has_department:
+        return []
+    ids = _department_ids(session)
+    return [(line, text, ids.get(text) or ids.get(text.upper())) for line, _values, text in rows]
+
+
+def read_plan_table(
+    session: Session, path: Path, department_id: int, *, sheet: str | None = None
+) -> PlanImportPreview:
+    """Read a plan table file and check every row for ``department_id``'s plan; writes nothing. In the
+    county-wide layout only the rows whose 部门 is this department are read."""
     try:
-        tables = open_tables(Path(path))
-        table, layout = resolve_layout(None, PLAN_TABLE_SPEC, tables)
+        name, data, _has_department = _data_rows(path, sheet)
     except RegistryIOError as error:
         return PlanImportPreview("", (), (error.message_zh,))
     if session.get(Department, department_id) is None:
-        return PlanImportPreview(table.name, (), (f"部门不存在（编号 {department_id}）",))
+        return PlanImportPreview(name, (), (f"部门不存在（编号 {department_id}）",))
     lookups = _Lookups(session, department_id)
-    fields = [(c.index, c.field) for c in layout.columns if c.field]
+    ids = _department_ids(session)
     rows: list[ImportedRow] = []
-    for index, cells in table.rows_from(layout.data_start):
-        values = {field: cells[i] if i < len(cells) else "" for i, field in fields}
-        if all(is_blank(v) for v in values.values()):
-            continue
+    for line, values, department in data:
+        if department and (ids.get(department) or ids.get(department.upper())) != department_id:
+            continue  # another department's row of a county-wide table
         values_in, errors = _row(session, lookups, values)
-        rows.append(ImportedRow(index + 1, _text(values.get("item")), values_in, tuple(errors)))
+        rows.append(ImportedRow(line, _text(values.get("item")), values_in, tuple(errors)))
     file_errors = () if rows else ("文件中没有计划行",)
-    return PlanImportPreview(table.name, tuple(rows), file_errors)
+    return PlanImportPreview(name, tuple(rows), file_errors)
+
+
+def add_imported_plan(session: Session, department_id: int, year: int, preview: PlanImportPreview) -> int:
+    """Write a checked preview as the department's 草稿 plan of ``year`` inside the caller's transaction
+    (no commit); :class:`PlanStateError` when it already has one. Returns the plan id."""
+    plan = new_draft_plan(session, department_id, year, refusal="不能导入")
+    for values in preview.inputs:
+        _add(session, plan, values)
+    return plan.id
 
 
 def import_plan_table(session: Session, path: Path, department_id: int, year: int) -> int:
@@ -265,8 +340,6 @@ def import_plan_table(session: Session, path: Path, department_id: int, year: in
         more = f"等 {len(errors)} 处问题" if len(errors) > 5 else ""
         raise PlanInputError("计划表有误，未导入：" + "；".join(errors[:5]) + more)
     with _transaction(session):
-        plan = new_draft_plan(session, department_id, year, refusal="不能导入")
-        for values in preview.inputs:
-            _add(session, plan, values)
+        plan_id = add_imported_plan(session, department_id, year, preview)
         crash_point("plan.import.before_commit")  # the plan and all its rows written, not committed
-        return plan.id
+        return plan_id

@@ -16,6 +16,7 @@ from db.models.registry import (
     InspectorQualification,
     ItemDepartment,
 )
+from db.models.reported import ReportedFigures
 from db.models.task import (
     Assignment,
     AssignmentInspector,
@@ -58,6 +59,7 @@ __all__ = [
     "Publication",
     "ReceivedPackage",
     "ReceivedRecord",
+    "ReportedFigures",
     "SenderKey",
     "Setting",
     "TaskDepartment",
