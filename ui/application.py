@@ -16,7 +16,6 @@ from app.database import Database, DatabaseOpenError, DatabaseVersionError, open
 from app.logs import setup_logging
 from app.paths import data_dir, resources_dir
 from app.settings import load_settings
-from db.engine import transaction
 from ui import feedback
 from ui.crash import install_excepthook
 
@@ -66,34 +65,50 @@ def database_intact_at_start(path: Path) -> bool:
     return ensure_database_intact(path)
 
 
+def is_new_database(location: str) -> bool:
+    """A database file that does not exist yet (a server URL is never new here)."""
+    return "://" not in location and not Path(location).expanduser().exists()
+
+
+def set_up_new_database(location: str, *, new_database_demo: bool) -> tuple[Database, Actor] | None:
+    """The first-run setup (首次设置) of a new file: the database with its administrator, already signed in
+    for; None when the user left the setup (then no file exists)."""
+    from ui.widgets.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(Path(location).expanduser(), demo=new_database_demo)
+    wizard.exec()
+    database, signed = wizard.database, wizard.signed_in
+    # Gone at the next turn of the event loop, not whenever Python's cycle collector gets to the pages.
+    wizard.deleteLater()
+    if database is None or signed is None:
+        return None
+    return database, signed.actor
+
+
 def prepare_database(location: str, *, new_database_demo: bool) -> Database | None:
-    """Open the database, creating the demo county on a brand-new file. None (and a message shown) on failure."""
-    is_new = "://" not in location and not Path(location).expanduser().exists()
-    if "://" not in location and not is_new and not database_intact_at_start(Path(location).expanduser()):
+    """Open the database. A new file goes through the first-run setup first (``new_database_demo``
+    preselects the demo county there) and comes back signed in as its new administrator. None when the file
+    is unusable (a message was shown) or the setup was left."""
+    if is_new_database(location):
+        started = set_up_new_database(location, new_database_demo=new_database_demo)
+        if started is None:
+            return None
+        database, administrator = started
+        database.sign_in(administrator)
+        return database
+    if "://" not in location and not database_intact_at_start(Path(location).expanduser()):
         return None
     try:
-        database = open_database(location)
+        return open_database(location)
     except (DatabaseOpenError, DatabaseVersionError) as exc:
         feedback.error(None, exc.message_zh, title="无法打开数据库")
         return None
-    if is_new and new_database_demo:
-        from app.demo import build_demo
-        from ui.jobs import run_with_progress
-
-        def build(progress):  # type: ignore[no-untyped-def]
-            with transaction(database.sessions) as session:
-                summary = build_demo(session, progress=progress)
-            database.refresh_statistics()
-            return summary
-
-        summary = run_with_progress(None, "正在生成演示县数据", build)
-        log.info("demo county created in new database %s: %s", location, summary)
-    return database
 
 
 def sign_in(database: Database, username: str = "") -> Actor | None:
-    """The first start's administrator, or the sign-in dialog; then a forced password change when the
-    administrator reset the password. None when the user gives up (the application then ends)."""
+    """The sign-in dialog, or the administrator's account on a database nobody can sign in to yet (e.g. one
+    made by ``python -m app demo``); then a forced password change when the administrator reset the
+    password. None when the user gives up (the application then ends)."""
     from app.auth.users import needs_first_admin
     from ui.widgets.sign_in import ChangePasswordDialog, FirstAdminDialog, LoginDialog
 
@@ -156,19 +171,25 @@ def run_gui(database_location: str, *, new_database_demo: bool = True) -> int:
         )
         return 1
     try:
+        new = is_new_database(database_location)
         database = prepare_database(database_location, new_database_demo=new_database_demo)
         if database is None:
-            return 2
+            return 0 if new else 2  # leaving the first-run setup is not an error
         code = 0
         username = ""
+        # The first-run setup has just created and signed in the administrator: no second password prompt.
+        signed: Actor | None = database.actor if new else None
+        if signed is not None:
+            _tell_about_key_storage()
         while True:
-            signed = sign_in(database, username)
+            signed = signed or sign_in(database, username)
             if signed is None:
                 break
             database.sign_in(signed)
             username = signed.username
             code, switch_user = _run_window(app, database)
             record_sign_out(database.sessions, signed)
+            signed = None
             if not switch_user:
                 break
         database.close()

@@ -15,7 +15,7 @@ from ui.main_window import MainWindow
 from ui.pages.registry_page import EntitiesPage
 from ui.pages.settings_page import SettingsPage
 from ui.pages.tasks_page import TasksPage
-from ui.widgets.sign_in import ChangePasswordDialog, FirstAdminDialog, LoginDialog
+from ui.widgets.sign_in import AdminAccountForm, ChangePasswordDialog, FirstAdminDialog, LoginDialog
 
 PASSWORD = "Shuang#2026"
 
@@ -28,15 +28,21 @@ def _admin(db: Database) -> None:
 def test_first_start_dialog_keeps_the_input_and_explains(
     qtbot: QtBot, product_app, empty_db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    dialog = FirstAdminDialog(empty_db)
+    dialog = FirstAdminDialog(empty_db)  # a database made by `python -m app demo` has no account yet
     qtbot.addWidget(dialog)
-    dialog.display_name.setText("王管理")
-    dialog.password.setText(PASSWORD)
-    dialog.confirm.setText("Different#1")
+    form = dialog.account_form
+    assert isinstance(form, AdminAccountForm), "the same form as the first-run setup's"
+    form.display_name.setText("王管理")
+    form.password.setText("short")
+    form.confirm.setText("short")
+    dialog.buttons.accepted.emit()
+    assert "至少需要 8 位" in dialog.problem.text() and dialog.result() == 0
+    form.password.setText(PASSWORD)
+    form.confirm.setText("Different#1")
     dialog.buttons.accepted.emit()
     assert "两次输入的密码不一致" in dialog.problem.text() and not dialog.problem.isHidden()
-    assert dialog.password.text() == PASSWORD and dialog.result() == 0
-    dialog.confirm.setText(PASSWORD)
+    assert form.password.text() == PASSWORD and form.confirm.text() == "" and dialog.result() == 0
+    form.confirm.setText(PASSWORD)
     dialog.buttons.accepted.emit()
     assert dialog.result() == 1
     assert dialog.signed_in is not None and dialog.signed_in.actor.role == UserRole.ADMIN

@@ -1,4 +1,4 @@
-"""Signing in: the first start's administrator, the sign-in dialog and changing one's password.
+"""Signing in: the first administrator's account form and dialog, the sign-in dialog, changing one's password.
 
 Problems are shown inside the dialog (red line under the fields) and the typed input stays, so a clerk who
 mistypes never starts again from empty fields.
@@ -26,6 +26,7 @@ from app.auth.users import (
     create_first_admin,
 )
 from app.database import Database
+from app.setup import AdminAccount, SetupError
 from db.engine import transaction
 from ui.widgets.dialog_buttons import accept_cancel_buttons
 
@@ -73,8 +74,59 @@ class _FormDialog(QDialog):
         raise NotImplementedError
 
 
+class AdminAccountForm(QWidget):
+    """用户名、姓名、密码、确认密码 of the first administrator — the one form FirstAdminDialog and the first-run
+    setup share; the rules are :class:`app.setup.AdminAccount`'s."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.username = QLineEdit("admin")
+        self.username.setMaxLength(50)
+        self.display_name = QLineEdit()
+        self.display_name.setPlaceholderText("例如：王建国")
+        self.display_name.setMaxLength(50)
+        self.password = password_field()
+        self.password.setPlaceholderText(f"至少 {MIN_LENGTH} 位，字母、数字或符号混合")
+        self.confirm = password_field()
+        self.confirm.setPlaceholderText("再输入一次密码")
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("用户名：", self.username)
+        form.addRow("姓名：", self.display_name)
+        form.addRow("密码：", self.password)
+        form.addRow("确认密码：", self.confirm)
+        self._fields = {
+            "username": self.username,
+            "display_name": self.display_name,
+            "password": self.password,
+            "confirm": self.confirm,
+        }
+
+    def account(self) -> AdminAccount:
+        """What is typed, unchecked."""
+        return AdminAccount(
+            self.username.text(), self.display_name.text(), self.password.text(), self.confirm.text()
+        )
+
+    def checked_account(self) -> AdminAccount | SetupError:
+        """The account when every rule holds; else the first problem, with the cursor put in its field (a
+        mismatched confirmation is cleared, everything else stays as typed)."""
+        try:
+            return self.account().validated()
+        except SetupError as problem:
+            self.focus_field(problem.field)
+            if problem.field == "confirm":
+                self.confirm.clear()
+            return problem
+
+    def focus_field(self, field: str) -> None:
+        widget = self._fields.get(field, self.password)
+        widget.setFocus()
+        widget.selectAll()
+
+
 class FirstAdminDialog(_FormDialog):
-    """First start on a database nobody can sign in to: create the administrator."""
+    """A database nobody can sign in to (e.g. made by ``python -m app demo``): create the administrator."""
 
     def __init__(self, database: Database, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -86,39 +138,23 @@ class FirstAdminDialog(_FormDialog):
             parent,
         )
         self.database = database
-        self.username = QLineEdit("admin")
-        self.username.setMaxLength(50)
-        self.display_name = QLineEdit()
-        self.display_name.setPlaceholderText("例如：王建国")
-        self.display_name.setMaxLength(50)
-        self.password = password_field()
-        self.confirm = password_field()
-        self.form.addRow("用户名：", self.username)
-        self.form.addRow("姓名：", self.display_name)
-        self.form.addRow("密码：", self.password)
-        self.form.addRow("确认密码：", self.confirm)
+        self.account_form = AdminAccountForm()
+        self.form.addRow(self.account_form)
         self.signed_in: SignedIn | None = None
-        self.display_name.setFocus()
+        self.account_form.display_name.setFocus()
 
     def _submit(self) -> None:
-        if not self.display_name.text().strip():
-            self.show_problem("请填写管理员的姓名（会记录在审计日志和文书中）。")
-            self.display_name.setFocus()
-            return
-        if self.password.text() != self.confirm.text():
-            self.show_problem("两次输入的密码不一致，请重新输入。")
-            self.confirm.clear()
-            self.confirm.setFocus()
+        account = self.account_form.checked_account()
+        if isinstance(account, SetupError):
+            self.show_problem(account.message_zh)
             return
         try:
             with transaction(self.database.sessions) as session:
-                create_first_admin(
-                    session, self.username.text(), self.display_name.text(), self.password.text()
-                )
-            self.signed_in = authenticate(self.database.sessions, self.username.text(), self.password.text())
+                create_first_admin(session, account.username, account.display_name, account.password)
+            self.signed_in = authenticate(self.database.sessions, account.username, account.password)
         except UserError as exc:
             self.show_problem(exc.message_zh)
-            self.password.setFocus()
+            self.account_form.focus_field("username")
             return
         self.accept()
 
