@@ -83,7 +83,7 @@ def _check_password(password: str, username: str) -> None:
         raise UserError(problem)
 
 
-def _clean_username(username: str) -> str:
+def clean_username(username: str) -> str:
     name = username.strip()
     if not name:
         raise UserError("用户名不能为空。")
@@ -112,7 +112,7 @@ def create_first_admin(session: Session, username: str, display_name: str, passw
     """The first start's administrator account (the caller commits). Refused once any administrator exists."""
     if not needs_first_admin(session):
         raise UserError("系统中已有管理员账号，请用该账号登录后再添加用户。")
-    name = _clean_username(username)
+    name = clean_username(username)
     _check_password(password, name)
     if session.scalar(select(User).where(User.username == name)) is not None:
         raise UserError(f"用户名“{name}”已被使用。")
@@ -252,7 +252,7 @@ def create_user(
 ) -> User:
     """A new account (管理员 only; the caller commits). The user must change the password at first sign-in."""
     require(session, Permission.MANAGE_USERS, "添加用户")
-    name = _clean_username(username)
+    name = clean_username(username)
     role = _clean_role(role)
     _check_password(password, name)
     if _find(session, name) is not None:

@@ -25,7 +25,7 @@ from app.setup import (
     demo_departments,
     suggested_departments,
 )
-from db.models import Department, Entity, Setting, User
+from db.models import Department, Draw, Entity, InspectionTask, Setting, User
 from tests.cli import run_app
 
 PASSWORD = "Shuang#2026"
@@ -204,6 +204,24 @@ def test_the_file_is_made_signed_in_and_its_audit_trail_verifies(tmp_path: Path)
     verified = run_app("audit", "verify", "--db", path, timeout=120)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "核验通过" in verified.stdout
+
+
+def test_the_demo_county_comes_with_its_year_of_work(tmp_path: Path) -> None:
+    path = tmp_path / "county.db"
+    stages: list[str] = []
+    database, _signed, result = create_database(
+        path, _choices(demo=True), lambda stage, _f: stages.append(stage), demo_entities=300
+    )
+    try:
+        with database.sessions() as session:
+            tasks = session.scalar(select(func.count()).select_from(InspectionTask))
+            finished = session.scalar(select(func.count()).select_from(Draw).where(Draw.status == "已完成"))
+    finally:
+        database.close()
+    assert result.demo is not None and tasks and finished, "tasks and finished draws from the demo year"
+    assert any(stage.startswith("演示县的一年") for stage in stages), "its progress is shown"
+    verified = run_app("audit", "verify", "--db", path, timeout=120)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
 def test_a_failure_removes_the_file_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,15 @@ def product_app(qapp: QApplication) -> QApplication:
     return create_application()
 
 
+@pytest.fixture(autouse=True)
+def quick_demo_setup(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first-run wizard's demo county without its year of work (≈15 s a test); tests/app/test_setup.py
+    builds the year through the same create_database."""
+    from ui.widgets.first_run import FirstRunWizard
+
+    monkeypatch.setattr(FirstRunWizard, "DEMO_YEAR_OF_WORK", False)
+
+
 class DialogAnswerer:
     """Clicks a button (by its text) on each modal message box that appears, and remembers what they said."""
 

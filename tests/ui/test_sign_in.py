@@ -135,3 +135,10 @@ def test_a_clerk_sees_the_work_but_not_the_settings(qtbot: QtBot, product_app, d
     assert isinstance(settings, SettingsPage)
     assert not settings.save_button.isVisible()
     assert settings.backups.restore_button.isHidden() and not settings.backups.backup_button.isHidden()
+
+
+def test_the_sign_in_dialog_offers_to_quit_not_to_cancel(qtbot: QtBot, demo_db: Database) -> None:
+    dialog = LoginDialog(demo_db, "示范县市场监督管理局")
+    qtbot.addWidget(dialog)
+    texts = [button.text() for button in dialog.buttons.buttons()]
+    assert sorted(texts) == ["登录", "退出"], "closing the sign-in ends the program"

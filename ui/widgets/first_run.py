@@ -449,6 +449,10 @@ class FirstRunWizard(QWizard):
     Accepted: ``database`` is open and ``signed_in`` is its new administrator. Rejected: no file was made.
     """
 
+    # The demo county comes with its year of tasks, draws, inspections and 公示 (the GUI tests switch it off:
+    # ~15 s each; tests/app/test_setup.py covers it).
+    DEMO_YEAR_OF_WORK = True
+
     def __init__(self, path: Path, *, demo: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.path = path
@@ -498,7 +502,9 @@ class FirstRunWizard(QWizard):
         started = time.perf_counter()
         try:
             database, signed, result = run_with_progress(
-                self, "正在建立数据库", lambda progress: create_database(self.path, choices, progress)
+                self, "正在建立数据库", lambda progress: create_database(
+                    self.path, choices, progress, demo_year_of_work=self.DEMO_YEAR_OF_WORK
+                )
             )
         except Exception as exc:  # every failure is told; the file is already removed
             log.exception("first-run setup failed for %s", self.path)

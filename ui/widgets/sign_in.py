@@ -42,7 +42,9 @@ def password_field() -> QLineEdit:
 class _FormDialog(QDialog):
     """A titled form with an explanation, a red problem line and an accept/cancel row."""
 
-    def __init__(self, title: str, intro: str, accept_text: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, intro: str, accept_text: str, parent: QWidget | None = None, cancel_text: str = "取消"
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(440)
@@ -63,7 +65,7 @@ class _FormDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.hide()
         layout.addWidget(self.problem)
-        self.buttons = accept_cancel_buttons(accept_text, self._submit, self.reject)
+        self.buttons = accept_cancel_buttons(accept_text, self._submit, self.reject, cancel_text)
         layout.addWidget(self.buttons)
 
     def show_problem(self, text: str) -> None:
@@ -168,6 +170,7 @@ class LoginDialog(_FormDialog):
             f"{bureau_name} · 双随机、一公开工作平台" if bureau_name else "双随机、一公开工作平台",
             "登录",
             parent,
+            cancel_text="退出",  # the program ends: nobody works here without signing in
         )
         self.database = database
         self.username = QLineEdit()
