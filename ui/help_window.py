@@ -57,6 +57,7 @@ PAGE_SECTIONS: dict[str, str] = {
     "抽查任务与摇号": "tasks",
     "检查录入与公示": "inspections",
     "统计上报": "reports",
+    "数据交换": "exchange",
     "系统设置": "settings",
     "审计日志": "audit",
 }

@@ -50,6 +50,7 @@ DEFAULT_PAGES: Sequence[PageEntry] = (
     PageEntry("抽查任务与摇号", "ui.pages.tasks_page", "TasksPage"),
     PageEntry("检查录入与公示", "ui.pages.inspections_page", "InspectionsPage"),
     PageEntry("统计上报", "ui.pages.reports_page", "ReportsPage"),
+    PageEntry("数据交换", "ui.pages.exchange_page", "ExchangePage"),
     PageEntry("系统设置", "ui.pages.settings_page", "SettingsPage"),
     PageEntry("审计日志", "ui.pages.audit_page", "AuditPage"),
 )

@@ -552,4 +552,105 @@ def test_the_main_window_lists_the_page(qtbot: QtBot, county_db: Database) -> No
     window = MainWindow(AppContext(county_db))
     qtbot.addWidget(window)
     titles = [window.nav.item(r).text() for r in range(window.nav.count())]
-    assert titles.index("统计上报") == titles.index("系统设置") - 1
+    assert titles.index("统计上报") == titles.index("数据交换") - 1 == titles.index("系统设置") - 2
+
+
+# --- 数据来源: 全县汇总 ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sj_package(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Facts]:
+    """A 数据包 of the demo county's 市场监管局 (SJ) for 2026 with two draws, and the facts it carries."""
+    from tests.app.exchange.conftest import department_id, draw_plan_rows, export  # noqa: PLC0415
+
+    folder = tmp_path_factory.mktemp("sj_package")
+    shutil.copyfile(demo_template, folder / "sender.db")
+    sender = open_database(folder / "sender.db")
+    try:
+        draw_plan_rows(sender, "SJ", 2)
+        path = export(sender, folder / "sj.sjpkg").path
+        with sender.sessions() as session:
+            sent = collect_facts(session, Period.year(2026), [department_id(sender, "SJ")]).as_received()
+    finally:
+        sender.close()
+    return path, sent
+
+
+def receive(db: Database, package: Path) -> None:
+    from app.exchange import import_package  # noqa: PLC0415
+
+    with db.sessions() as session:
+        import_package(session, package)
+
+
+def row_of(page: ReportsPage, name: str) -> list[str]:
+    return next(r for r in page.view.visible_texts() if r[1] == name)
+
+
+def test_the_county_source_takes_a_received_department_from_its_package(
+    qtbot: QtBot, county_db: Database, sj_package: tuple[Path, Facts]
+) -> None:
+    package, sent = sj_package
+    receive(county_db, package)  # this PC holds its own records of SJ too: the package is authoritative
+    page = open_page(qtbot, county_db, "年度")
+    local_sj, local_wj = row_of(page, SJ), row_of(page, WJ)
+    assert not page.county_chosen() and page.source_hint.isHidden()
+
+    page.set_source(True)
+    qtbot.waitUntil(lambda: page.received_senders == (SJ,), timeout=5000)
+    assert page.source.currentText() == "全县汇总（本机＋收到的数据包）"
+    assert page.source_hint.text() == "已合并 1 个部门的数据包。"
+    assert page.source_hint.toolTip().startswith(f"{SJ}\n只合并统计期间完全相同的数据包")
+    # The department's own figures are the package's (a joint task this PC's 卫健委 leads still counts for
+    # it as a partner): its items, plan, planned and drawn objects.
+    sent_row = [c.text for c in build_table("progress", sent).rows[0]]
+    own = [column(page, n) for n in ("抽查事项数（项）", "年度计划任务数", "计划抽查数", "抽取数")]
+    county_sj = row_of(page, SJ)
+    assert [county_sj[c] for c in own] == [sent_row[c] for c in own] == ["13", "16", "252", "51"]
+    assert [local_sj[c] for c in own] == ["2", "3", "10", "7"]
+    county_wj = row_of(page, WJ)  # a department without a package comes from this PC
+    assert [county_wj[c] for c in own] == [local_wj[c] for c in own]
+
+    page.set_source(False)
+    qtbot.waitUntil(lambda: page.received_senders == () and row_of(page, SJ) == local_sj, timeout=5000)
+    assert page.source_hint.isHidden()
+
+
+def test_the_county_source_says_when_no_package_has_the_period(
+    qtbot: QtBot, county_db: Database, sj_package: tuple[Path, Facts]
+) -> None:
+    receive(county_db, sj_package[0])  # a package of 2026年度, not of the first half
+    page = open_page(qtbot, county_db)
+    before = page.view.visible_texts()
+    page.set_source(True)
+    qtbot.waitUntil(lambda: page.source_hint.isVisible(), timeout=5000)
+    assert page.source_hint.text() == "没有统计期间为“2026年上半年”的数据包。"
+    assert page.source_hint.toolTip().startswith("表中只有本机数据。")
+    assert page.view.visible_texts() == before
+
+
+def test_a_received_record_in_a_drill_down_opens_nothing(
+    qtbot: QtBot, county_db: Database, sj_package: tuple[Path, Facts], dialogs: DialogAnswerer
+) -> None:
+    receive(county_db, sj_package[0])
+    window = MainWindow(AppContext(county_db))
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page(ReportsPage)
+    assert isinstance(page, ReportsPage)
+    page.set_period("年度", 2026)
+    page.set_source(True)
+    qtbot.waitUntil(lambda: page.received_senders == (SJ,), timeout=5000)
+    totals = page.view.stat_model.rowCount() - 1
+    dialog = page.open_drill(totals, column(page, "开展任务数"))  # this PC's tasks and the package's
+    assert dialog is not None
+    ids = dialog.content.local_ids
+    assert None in ids and any(i is not None for i in ids)
+    assert "来自其他电脑数据包的记录本机没有原件，不能打开" in dialog.hint.text()
+    dialogs.answer("确定")
+    assert not dialog.open_row(ids.index(None))
+    assert dialogs.seen == ["这条记录来自其他电脑的数据包，本机没有原始记录。"]
+    assert window.current_page() is page
+    dialog.close()

@@ -29,19 +29,20 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
+from app.exchange import county_facts, list_received
 from app.forms.errors import PrintingError
 from app.reports import TABLE_KINDS, Facts, Period, ReportError, StatTable, build_table, collect_facts
 from app.reports.drill import drill_records
 from app.reports.measures import ProgressCharts, progress_charts
-from app.reports.period import MAX_YEAR, MIN_YEAR, date_text
+from app.reports.period import date_text
 from ui import feedback
 from ui.context import AppContext
 from ui.io.recent import last_folder, remember_folder
@@ -57,16 +58,17 @@ from ui.widgets.drill_down_dialog import (
     in_background,
     safe_file_name,
 )
+from ui.widgets.period_picker import PeriodPicker
 from ui.widgets.stat_table_view import StatTableView, clickable, column_title
 
 log = logging.getLogger(__name__)
 
-PERIODS = ("年度", "上半年", "下半年", "第一季度", "第二季度", "第三季度", "第四季度", "自定义期间")
-CUSTOM = len(PERIODS) - 1
 ALL, MARKET, NON_MARKET, CHOSEN = "全部部门", "市场监管领域", "非市场监管领域", "自选部门"
 APPLY_DELAY_MS = 500  # wait for the clerk to finish choosing before counting again
 BIG_FACTS = 3_000  # records from which building the tables or a drill-down runs behind a progress dialog
 CodeChoice = tuple[str, ...] | None  # None: every department
+# 数据来源: this PC's records, or the county — this PC's merged with the received 数据包 of the same period.
+LOCAL, COUNTY = "本机数据", "全县汇总（本机＋收到的数据包）"
 FILE_ERRORS = (PrintingError, OSError)  # a file not written for a reason the clerk can act on
 
 
@@ -125,6 +127,7 @@ class ReportsPage(Page):
         self.codes: CodeChoice = None  # the departments the tables were built for
         self.drill_dialog: DrillDownDialog | None = None
         self._stale = True
+        self.received_senders: tuple[str, ...] = ()  # the senders merged into the county figures
         self._export_info: dict[CodeChoice, tuple[str, str]] = {}  # 填报单位/联系人 the clerk typed
         context.data_changed.connect(lambda _what: self._mark_stale())
 
@@ -166,6 +169,7 @@ class ReportsPage(Page):
         layout.addLayout(top)
         layout.addWidget(body, 1)
         for first, second in (
+            (self.source, self.table_list),
             (self.table_list, self.period_kind),
             (self.period_kind, self.year),
             (self.year, self.start_date),
@@ -190,9 +194,27 @@ class ReportsPage(Page):
     # --- building ------------------------------------------------------------------------------------------
     def _build_choices(self) -> QWidget:
         panel = QWidget()
-        panel.setMinimumWidth(230)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(0, 0, 6, 0)
+        source = QGroupBox("数据来源")
+        box = QVBoxLayout(source)
+        self.source = QComboBox()
+        self.source.addItems([LOCAL, COUNTY])
+        # The whole name in view (the style's padding and the arrow beside it): the panel widens for it.
+        self.source.ensurePolished()  # measured in the style's font
+        self.source.setMinimumWidth(self.source.fontMetrics().horizontalAdvance(COUNTY) + 48)
+        self.source.setToolTip(
+            "全县汇总：本机数据与“数据交换”页收到的、统计期间完全相同的各部门数据包合并统计"
+        )
+        self.source.currentIndexChanged.connect(lambda _i: self._on_source())
+        self.source_hint = QLabel()
+        self.source_hint.setObjectName("hint")
+        self.source_hint.setWordWrap(True)
+        self.source_hint.hide()
+        box.addWidget(self.source)
+        box.addWidget(self.source_hint)
+        layout.addWidget(source)
+
         tables = QGroupBox("统计表")
         self.table_list = QListWidget()
         for kind, (name, _builder) in TABLE_KINDS.items():
@@ -206,37 +228,14 @@ class ReportsPage(Page):
         layout.addWidget(tables)
 
         period = QGroupBox("统计期间")
-        grid = QFormLayout(period)
-        self.period_kind = QComboBox()
-        self.period_kind.addItems(PERIODS)
-        self.year = QSpinBox()
-        self.year.setRange(MIN_YEAR, MAX_YEAR)
-        self.year.setValue(dt.date.today().year)
-        self.year.setSuffix(" 年")
-        row = QHBoxLayout()
-        row.addWidget(self.period_kind, 1)
-        row.addWidget(self.year)
-        grid.addRow(row)
-        today = QDate.currentDate()
-        self.start_date = QDateEdit(QDate(today.year(), 1, 1))
-        self.end_date = QDateEdit(today)
-        for edit in (self.start_date, self.end_date):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-            edit.dateChanged.connect(lambda _d: self._schedule())
-        self.start_label, self.end_label = QLabel("起："), QLabel("止：")
-        grid.addRow(self.start_label, self.start_date)
-        grid.addRow(self.end_label, self.end_date)
-        self.period_error = QLabel()
-        self.period_error.setObjectName("hint")
-        self.period_error.setProperty("alert", True)
-        self.period_error.setWordWrap(True)
-        self.period_error.hide()
-        grid.addRow(self.period_error)
-        self.period_kind.currentIndexChanged.connect(lambda _i: self._on_period_kind())
-        self.year.valueChanged.connect(lambda _v: self._schedule())
+        self.period_picker = PeriodPicker()
+        QVBoxLayout(period).addWidget(self.period_picker)
+        picker = self.period_picker
+        self.period_kind, self.year = picker.kind, picker.year
+        self.start_date, self.end_date = picker.start_date, picker.end_date
+        self.period_error = picker.error
+        picker.changed.connect(self._schedule)
         layout.addWidget(period)
-        self._on_period_kind(schedule=False)
 
         departments = QGroupBox("部门")
         box = QVBoxLayout(departments)
@@ -248,6 +247,7 @@ class ReportsPage(Page):
         box.addWidget(self.dept_choice)
         box.addWidget(self.dept_list, 1)
         layout.addWidget(departments, 1)
+        panel.setMinimumWidth(max(230, layout.minimumSize().width()))  # 数据来源 shown in full
         return panel
 
     def _build_preview(self) -> QWidget:
@@ -301,20 +301,19 @@ class ReportsPage(Page):
 
     def chosen_period(self) -> Period:
         """The period of the choices; :class:`ReportInputError` for dates the other way round."""
-        kind, year = self.period_kind.currentIndex(), self.year.value()
-        if kind == 0:
-            return Period.year(year)
-        if kind in (1, 2):
-            return Period.half(year, kind)
-        if kind < CUSTOM:
-            return Period.quarter(year, kind - 2)
-        return Period.between(_day(self.start_date.date()), _day(self.end_date.date()))
+        return self.period_picker.period()
 
     def set_period(self, kind: str, year: int | None = None) -> None:
         """Choose a period by its name in the list (年度, 上半年 … 第四季度) and year."""
-        if year is not None:
-            self.year.setValue(year)
-        self.period_kind.setCurrentIndex(PERIODS.index(kind))
+        self.period_picker.set_period(kind, year)
+
+    def county_chosen(self) -> bool:
+        """Whether the figures are the county's (this PC's and the received 数据包) rather than this PC's."""
+        return self.source.currentText() == COUNTY
+
+    def set_source(self, county: bool) -> None:
+        """Choose 本机数据 or 全县汇总 and count again."""
+        self.source.setCurrentText(COUNTY if county else LOCAL)
 
     def chosen_codes(self) -> CodeChoice:
         """The ticked departments (None when every one is ticked)."""
@@ -329,13 +328,9 @@ class ReportsPage(Page):
         self._tick(lambda code, _market: codes is None or code in codes)
         self._on_dept_checked()
 
-    def _on_period_kind(self, schedule: bool = True) -> None:
-        custom = self.period_kind.currentIndex() == CUSTOM
-        self.year.setVisible(not custom)
-        for widget in (self.start_label, self.start_date, self.end_label, self.end_date):
-            widget.setVisible(custom)
-        if schedule:
-            self._schedule()
+    def _on_source(self) -> None:
+        self._mark_stale()
+        self._schedule()
 
     def _tick(self, wanted: Callable[[str, bool], bool]) -> None:
         self.dept_list.blockSignals(True)
@@ -409,10 +404,9 @@ class ReportsPage(Page):
         try:
             period = self.chosen_period()
         except ReportError as exc:
-            self.period_error.setText(exc.message_zh)
-            self.period_error.show()
+            self.period_picker.show_error(exc.message_zh)
             return
-        self.period_error.hide()
+        self.period_picker.clear_error()
         collect = self.facts is None or self._stale or self.facts.period != period
         if collect or self.chosen_codes() != self.codes:
             self.recompute(collect=collect)
@@ -423,20 +417,25 @@ class ReportsPage(Page):
         try:
             period = self.chosen_period()
         except ReportError as exc:
-            self.period_error.setText(exc.message_zh)
-            self.period_error.show()
+            self.period_picker.show_error(exc.message_zh)
             return False
         database, as_of, facts = self.context.database, self.as_of, self.facts
-        codes = self.chosen_codes()
+        codes, county, senders = self.chosen_codes(), self.county_chosen(), self.received_senders
 
-        def job(progress: ProgressFn) -> tuple[Facts, dict[str, StatTable], ProgressCharts | None]:
-            found = facts
+        def job(
+            progress: ProgressFn,
+        ) -> tuple[Facts, tuple[str, ...], dict[str, StatTable], ProgressCharts | None]:
+            found, merged = facts, senders
             if collect or found is None:
                 progress("读取数据", 0.05)
                 with database.sessions() as session:
-                    found = collect_facts(session, period, as_of=as_of)
+                    if county:
+                        found = county_facts(session, period, as_of=as_of)
+                        merged = _received_for(session, period)
+                    else:
+                        found, merged = collect_facts(session, period, as_of=as_of), ()
                 progress("生成统计表", 0.6)
-            return found, *_build(found, codes)
+            return found, merged, *_build(found, codes)
 
         if collect or facts is None or _size(facts) >= BIG_FACTS:
             # Any failure comes back as a value: a database that cannot be read must not close the page.
@@ -451,8 +450,9 @@ class ReportsPage(Page):
                     self, "统计数据未能读取，请稍后重试。", title="统计上报", details=str(result.error)
                 )
             return False
-        self.facts, self.tables, self.charts = result
+        self.facts, self.received_senders, self.tables, self.charts = result
         self._stale = False
+        self._show_source()
         if collect or self.dept_list.count() != len(self.facts.departments):
             self._fill_departments(self.facts)
         self.codes = self.chosen_codes()
@@ -462,6 +462,20 @@ class ReportsPage(Page):
         return True
 
     # --- showing ------------------------------------------------------------------------------------------------
+    def _show_source(self) -> None:
+        """Under 全县汇总: how many received 数据包 the figures hold (only those of exactly this period merge)."""
+        if not self.county_chosen() or self.facts is None:
+            self.source_hint.hide()
+            return
+        rule = "只合并统计期间完全相同的数据包，同一部门以其数据包为准。"
+        if self.received_senders:
+            self.source_hint.setText(f"已合并 {len(self.received_senders)} 个部门的数据包。")
+            self.source_hint.setToolTip("、".join(self.received_senders) + "\n" + rule)
+        else:
+            self.source_hint.setText(f"没有统计期间为“{self.facts.period.label}”的数据包。")
+            self.source_hint.setToolTip("表中只有本机数据。" + rule)
+        self.source_hint.show()
+
     def _show_table(self) -> None:
         table = self.current_table()
         self.view.set_table(table)
@@ -726,6 +740,15 @@ class ReportsPage(Page):
 
 def _day(date: QDate) -> dt.date:
     return dt.date(date.year(), date.month(), date.day())
+
+
+def _received_for(session: Session, period: Period) -> tuple[str, ...]:
+    """The senders of the current received 数据包 of exactly ``period`` (those :func:`county_facts` merges)."""
+    return tuple(
+        row.sender_name
+        for row in list_received(session)
+        if row.current and (row.period.start, row.period.end) == (period.start, period.end)
+    )
 
 
 def _size(facts: Facts) -> int:
