@@ -242,7 +242,9 @@ def with_reported(
     )
 
 
-def _senders(session: Session, period: Period) -> set[str]:
+def package_senders(session: Session, period: Period) -> set[str]:
+    """The department codes of the current received 数据包 of exactly ``period`` (their figures win over
+    reported ones: :func:`with_reported`'s ``skip_codes``)."""
     from db.models import ReceivedPackage
 
     return set(
@@ -269,7 +271,7 @@ def county_tables(
     from app.exchange.received import county_facts
 
     facts = county_facts(session, period, as_of=as_of)
-    senders = _senders(session, period)
+    senders = package_senders(session, period)
     tables = []
     for kind in TABLE_KINDS:
         table = build_table(kind, facts, department_codes)
@@ -294,6 +296,6 @@ def county_table(
     table = build_table(kind, facts, department_codes)
     if kind in REPORTED_KINDS:
         table = with_reported(
-            table, facts, reported_rows(session, kind, period), skip_codes=_senders(session, period)
+            table, facts, reported_rows(session, kind, period), skip_codes=package_senders(session, period)
         )
     return table

@@ -654,3 +654,26 @@ def test_a_received_record_in_a_drill_down_opens_nothing(
     assert dialogs.seen == ["这条记录来自其他电脑的数据包，本机没有原始记录。"]
     assert window.current_page() is page
     dialog.close()
+
+
+def test_the_county_source_shows_figures_imported_from_another_departments_table(
+    qtbot: QtBot, county_db: Database, tmp_path: Path
+) -> None:
+    """A department that sends its filled table in Excel (报表导入) appears under 全县汇总, not under 本机数据."""
+    from app.reports import progress_table
+    from tests.app.reports.test_importer import MARK, imported, write_by_hand
+
+    table = progress_table(facts_for(county_db), ["WJ"])
+    rows = [("示范县林业局", [c.value for c in table.rows[0][2:]])]
+    imported(county_db, write_by_hand(tmp_path / "林业局.xlsx", table, rows, totals=False))
+    page = open_page(qtbot, county_db)
+    names = [r[1] for r in page.view.visible_texts()]
+    assert "示范县林业局" + MARK not in names
+
+    page.set_source(True)
+    qtbot.waitUntil(lambda: "示范县林业局" + MARK in [r[1] for r in page.view.visible_texts()], timeout=5000)
+    forestry = row_of(page, "示范县林业局" + MARK)
+    drawn = column(page, "抽取数")
+    assert forestry[drawn] == table.rows[0][drawn].text
+    totals = page.current_table().totals  # type: ignore[union-attr]
+    assert totals is not None and any("来源：报表导入" in note for note in page.current_table().notes)  # type: ignore[union-attr]

@@ -43,6 +43,7 @@ from app.reports import TABLE_KINDS, Facts, Period, ReportError, StatTable, buil
 from app.reports.drill import drill_records
 from app.reports.measures import ProgressCharts, progress_charts
 from app.reports.period import date_text
+from app.reports.reported import REPORTED_KINDS, ReportedRow, package_senders, reported_rows, with_reported
 from ui import feedback
 from ui.context import AppContext
 from ui.io.recent import last_folder, remember_folder
@@ -122,6 +123,8 @@ class ReportsPage(Page):
         super().__init__(context)
         self.as_of: dt.date | None = None  # the 截至 day of the figures (None: today); tests fix it
         self.facts: Facts | None = None
+        # Under 全县汇总: other departments' figures imported from their filled tables (报表导入), by table kind.
+        self.reported = Reported({}, frozenset())
         self.tables: dict[str, StatTable] = {}
         self.charts: ProgressCharts | None = None
         self.codes: CodeChoice = None  # the departments the tables were built for
@@ -422,20 +425,27 @@ class ReportsPage(Page):
         database, as_of, facts = self.context.database, self.as_of, self.facts
         codes, county, senders = self.chosen_codes(), self.county_chosen(), self.received_senders
 
+        reported = self.reported
+
         def job(
             progress: ProgressFn,
-        ) -> tuple[Facts, tuple[str, ...], dict[str, StatTable], ProgressCharts | None]:
-            found, merged = facts, senders
+        ) -> tuple[Facts, tuple[str, ...], Reported, dict[str, StatTable], ProgressCharts | None]:
+            found, merged, figures = facts, senders, reported
             if collect or found is None:
                 progress("读取数据", 0.05)
                 with database.sessions() as session:
                     if county:
                         found = county_facts(session, period, as_of=as_of)
                         merged = _received_for(session, period)
+                        figures = Reported(
+                            {kind: reported_rows(session, kind, period) for kind in REPORTED_KINDS},
+                            frozenset(package_senders(session, period)),
+                        )
                     else:
                         found, merged = collect_facts(session, period, as_of=as_of), ()
+                        figures = Reported({}, frozenset())
                 progress("生成统计表", 0.6)
-            return found, merged, *_build(found, codes)
+            return found, merged, figures, *_build(found, codes, figures)
 
         if collect or facts is None or _size(facts) >= BIG_FACTS:
             # Any failure comes back as a value: a database that cannot be read must not close the page.
@@ -450,14 +460,14 @@ class ReportsPage(Page):
                     self, "统计数据未能读取，请稍后重试。", title="统计上报", details=str(result.error)
                 )
             return False
-        self.facts, self.received_senders, self.tables, self.charts = result
+        self.facts, self.received_senders, self.reported, self.tables, self.charts = result
         self._stale = False
         self._show_source()
         if collect or self.dept_list.count() != len(self.facts.departments):
             self._fill_departments(self.facts)
         self.codes = self.chosen_codes()
         if self.codes != codes:  # a department added elsewhere since the last count
-            self.tables, self.charts = _build(self.facts, self.codes)
+            self.tables, self.charts = _build(self.facts, self.codes, self.reported)
         self._show_table()
         return True
 
@@ -755,11 +765,27 @@ def _size(facts: Facts) -> int:
     return len(facts.entities) + len(facts.inspections) + len(facts.tasks)
 
 
-def _build(facts: Facts, codes: CodeChoice) -> tuple[dict[str, StatTable], ProgressCharts | None]:
-    """The five tables and the 进展情况 charts for the departments ``codes`` (None: all; empty: none)."""
+@dataclass(frozen=True)
+class Reported:
+    """Figures imported from other departments' filled tables (报表导入) and the departments whose current
+    数据包 outweighs them (app.reports.reported.with_reported)."""
+
+    rows: dict[str, list[ReportedRow]]
+    skip_codes: frozenset[str]
+
+
+def _build(
+    facts: Facts, codes: CodeChoice, reported: Reported | None = None
+) -> tuple[dict[str, StatTable], ProgressCharts | None]:
+    """The five tables and the 进展情况 charts for the departments ``codes`` (None: all; empty: none); under
+    全县汇总 the 进展情况 and 非市场监管推行情况 tables also carry the reported figures."""
     if codes == ():
         return {}, None
-    return {kind: build_table(kind, facts, codes) for kind in TABLE_KINDS}, progress_charts(facts, codes)
+    tables = {kind: build_table(kind, facts, codes) for kind in TABLE_KINDS}
+    for kind, rows in (reported.rows if reported else {}).items():
+        if rows and kind in tables:
+            tables[kind] = with_reported(tables[kind], facts, rows, skip_codes=reported.skip_codes if reported else ())
+    return tables, progress_charts(facts, codes)
 
 
 def _write(table: StatTable, fmt: str, target: Path, info: ExportInfo, charts: ProgressCharts | None) -> Path:
