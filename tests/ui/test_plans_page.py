@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app.database import Database
 from app.plans import items_for_department, list_plans, plan_revisions
-from db.models import Department
+from db.models import AuditEntry, Department
 from tests.conftest import DEMO_YEAR
 from tests.ui.conftest import DialogAnswerer
 from ui.context import AppContext
@@ -175,3 +175,8 @@ def test_draft_row_submit_file_and_adjust(
     sheet = load_workbook(xlsx).active
     assert sheet is not None and sheet["A1"].value == f"{YEAR}年度行政执法检查计划表"
     assert sheet.cell(row=4, column=9).value == "7月"
+    with page.context.database.sessions() as session:
+        exported = session.scalars(
+            select(AuditEntry.summary).where(AuditEntry.action == "导出", AuditEntry.object_type == "年度抽查计划")
+        ).all()
+    assert [text.split("：")[0] for text in exported] == ["导出计划表“plan.xlsx”", "导出计划表“plan.pdf”"]

@@ -15,13 +15,13 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.database import Database, open_database
 from app.reports import Facts, Period, StatTable, build_table, collect_facts, drill_down, drill_local_ids
 from app.reports.measures import progress_charts
 from db.engine import transaction
-from db.models import InspectionTask
+from db.models import AuditEntry, InspectionTask
 from tests.app.forms.pdf_tools import page_count, pdf_text, squeeze
 from tests.app.reports.conftest import AS_OF, _build
 from tests.ui.conftest import DialogAnswerer
@@ -440,6 +440,14 @@ def test_export_excel_and_pdf(qtbot: QtBot, county_db: Database, tmp_path: Path)
     assert page_count(pdf) >= 2  # the table, then the page of charts
     text = squeeze(pdf_text(pdf))
     assert "示范县司法局" in text and "图1各月抽取与检查对象数" in text
+    with county_db.sessions() as session:
+        exports = session.scalars(
+            select(AuditEntry.summary).where(AuditEntry.action == "导出", AuditEntry.object_type == "统计表")
+        ).all()
+    assert exports == [
+        "导出统计表（2026年上半年，本机数据）：“进展.xlsx”",
+        "导出统计表（2026年上半年，本机数据）：“进展.pdf”",
+    ], "each export is in the audit trail"
 
 
 def test_the_export_form_offers_the_departments_unit_and_contact(

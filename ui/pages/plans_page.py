@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.audit import record_event
 from app.auth.roles import Permission
 from app.forms.errors import PrintingError
 from app.plans import (
@@ -61,6 +62,7 @@ from app.plans import (
 )
 from app.plans.county import county_joint_view
 from app.tasks.listing import PlanRowProgress, plan_row_progress
+from db.engine import transaction
 from db.enums import PlanStatus
 from ui import feedback
 from ui.context import AppContext
@@ -849,6 +851,8 @@ class PlansPage(Page):
             log.warning("plan table %s not written to %s: %s", plan.plan_id, path, exc)
             feedback.error(self, f"{what}未能写入“{path}”：{exc.strerror or exc}", title=what)
             return None
+        with transaction(self.context.database.sessions) as session:
+            record_event(session, "导出", "年度抽查计划", plan.plan_id, f"导出计划表“{Path(written).name}”：{plan.title}")
         self.context.status_message.emit(f"计划表已导出：{written}")
         return written
 

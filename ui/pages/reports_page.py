@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from app.audit import record_event
 from app.exchange import county_facts, list_received
 from app.forms.errors import PrintingError
 from app.reports import TABLE_KINDS, Facts, Period, ReportError, StatTable, build_table, collect_facts
@@ -44,6 +45,7 @@ from app.reports.drill import drill_records
 from app.reports.measures import ProgressCharts, progress_charts
 from app.reports.period import date_text
 from app.reports.reported import REPORTED_KINDS, ReportedRow, package_senders, reported_rows, with_reported
+from db.engine import transaction
 from ui import feedback
 from ui.context import AppContext
 from ui.io.recent import last_folder, remember_folder
@@ -697,6 +699,7 @@ class ReportsPage(Page):
             feedback.error(self, file_error_text(written.error, target), title="导出失败")
             return None
         remember_folder("reports", written)
+        self._audit_export([written])
         self.context.status_message.emit(f"统计表已导出：{written}")
         return written
 
@@ -744,8 +747,17 @@ class ReportsPage(Page):
             feedback.error(self, file_error_text(written.error, written.path or place), title="导出失败")
             return None
         remember_folder("reports", place)
+        self._audit_export(written)
         self.context.status_message.emit(f"已导出 {len(written)} 个文件到：{place}")
         return written
+
+    def _audit_export(self, files: list[Path]) -> None:
+        """Each export is an 导出 entry in the audit trail (which tables, period, source and files)."""
+        period = self.facts.period.label if self.facts is not None else ""
+        source = "全县汇总" if self.county_chosen() else "本机数据"
+        names = "、".join(f"“{path.name}”" for path in files)
+        with transaction(self.context.database.sessions) as session:
+            record_event(session, "导出", "统计表", "", f"导出统计表（{period}，{source}）：{names}")
 
 
 def _day(date: QDate) -> dt.date:
