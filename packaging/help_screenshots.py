@@ -377,17 +377,20 @@ class Studio:
         return task_id
 
     # --- the shots, in the order of the help ---------------------------------------------------------------
-    def shot_first_admin(self) -> None:
-        from ui.widgets.sign_in import FirstAdminDialog
+    def shot_first_run(self) -> None:
+        """The 初始设置 of a new database, at its 单位信息 step (nothing is created: the wizard is cancelled)."""
+        from ui.widgets.first_run import FirstRunWizard
 
-        dialog = FirstAdminDialog(self.database)
-        fields = getattr(dialog, "account_form", dialog)  # the form is shared with the first-run setup
-        fields.display_name.setText("王建国")
-        fields.password.setText("Shuang#2026")
-        fields.confirm.setText("Shuang#2026")
-        dialog.show()
-        self.save("first_admin", dialog)
-        dialog.reject()
+        assert self.database.path is not None
+        wizard = FirstRunWizard(self.database.path.with_name("新数据库.db"))
+        wizard.resize(760, 560)
+        wizard.show()
+        settle()
+        wizard.next()  # 欢迎 → 数据
+        wizard.next()  # 数据 (演示县) → 单位信息
+        self.save("first_run", wizard)
+        wizard.hide()
+        wizard.deleteLater()
 
     def shot_home(self) -> None:
         from ui.pages.home import HomePage
@@ -770,7 +773,7 @@ class Studio:
 
 # Name → how to take it. Order matters: the ceremony's screens come before the reveal, the home page last.
 SHOTS: dict[str, Callable[[Studio], None]] = {
-    "first_admin": Studio.shot_first_admin,
+    "first_run": Studio.shot_first_run,
     "items": Studio.shot_items,
     "import": Studio.shot_import,
     "plans": Studio.shot_plans,
