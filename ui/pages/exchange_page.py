@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.roles import Permission, PermissionDenied
@@ -52,7 +53,7 @@ from app.exchange import (
 from app.registry.departments import list_departments
 from app.reports import Facts, Period, ReportError
 from app.settings import load_settings
-from db.models import ReceivedPackage
+from db.models import ReceivedPackage, ReportedFigures
 from ui import feedback
 from ui.context import AppContext
 from ui.io.recent import last_folder, remember_folder
@@ -75,11 +76,13 @@ from ui.widgets.exchange_dialogs import (
     size_text,
 )
 from ui.widgets.period_picker import PeriodPicker
+from ui.widgets.report_import_dialog import SHORT_KIND, ReportImportDialog
 
 log = logging.getLogger(__name__)
 
 _Index = QModelIndex | QPersistentModelIndex
 FOLDER = "exchange"  # the last folder used, per purpose (ui/io/recent.py)
+REPORT_FOLDER = "report_import"
 EXPECTED = (ExchangeError, PermissionDenied)  # failures told to the clerk in the service's words
 MUTED = QColor("#7a7a7a")
 APPLY_DELAY_MS = 500
@@ -331,6 +334,87 @@ class JointPlanView(QWidget):
         )
 
 
+# --- 报表导入: the stored reported figures -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportedListRow:
+    """One stored row of reported figures (a department's line of an imported statistics table)."""
+
+    id: int
+    kind: str
+    department_code: str
+    department_name: str
+    period_label: str
+    filled_on: dt.date | None
+    unit: str
+    imported_at: dt.datetime
+    imported_by: str
+    file_name: str
+    superseded_by_id: int | None
+
+    @property
+    def current(self) -> bool:
+        return self.superseded_by_id is None
+
+
+def reported_list(session: Session) -> list[ReportedListRow]:
+    """Every stored row of reported figures, the newest import first (app.reports has no listing of them all:
+    :func:`app.reports.reported.reported_rows` gives the current ones of one table and period)."""
+    found = session.scalars(
+        select(ReportedFigures).order_by(ReportedFigures.imported_at.desc(), ReportedFigures.id)
+    )
+    return [
+        ReportedListRow(
+            r.id,
+            r.kind,
+            r.department_code,
+            r.department_name,
+            r.period_label,
+            r.filled_on,
+            r.unit,
+            r.imported_at,
+            r.imported_by,
+            r.file_name,
+            r.superseded_by_id,
+        )
+        for r in found
+    ]
+
+
+REPORTED_COLUMNS: list[Column[ReportedListRow]] = [
+    Column("部门", lambda r: r.department_name + ("" if r.department_code else "（不在部门名录中）")),
+    Column("表格", lambda r: SHORT_KIND.get(r.kind, r.kind)),
+    Column("统计期间", lambda r: r.period_label),
+    Column("填报日期", lambda r: r.filled_on.isoformat() if r.filled_on else ""),
+    Column("导入时间", lambda r: _local(r.imported_at)),
+    Column("导入人", lambda r: r.imported_by),
+    Column("文件名", lambda r: r.file_name),
+    Column("状态", lambda r: "当前" if r.current else "已被替代"),
+]
+REPORTED_STATUS_COLUMN = 7
+
+
+class ReportedModel(ListTableModel[ReportedListRow]):
+    """The reported figures; a superseded row is greyed, the 状态 tooltip says what that means."""
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and 0 <= index.row() < self.rowCount():
+            row = self.row_object(index.row())
+            if role == Qt.ItemDataRole.ForegroundRole and not row.current:
+                return QBrush(MUTED)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                if index.column() == REPORTED_STATUS_COLUMN:
+                    return (
+                        "“统计上报”页选择“全县汇总”时使用"
+                        if row.current
+                        else "同一部门、同一表格和统计期间有填报日期更新的文件，这一行仅存档"
+                    )
+                if row.unit:
+                    return f"填报单位：{row.unit}"
+        return super().data(index, role)
+
+
 # --- the page ------------------------------------------------------------------------------------------------
 
 
@@ -339,7 +423,7 @@ class ExchangePage(Page):
     EDIT_PERMISSION = Permission.EXCHANGE
 
     def editing_widgets(self) -> list[QWidget]:
-        return [self.export_button, self.import_button]
+        return [self.export_button, self.import_button, self.report_button]
 
     def __init__(self, context: AppContext) -> None:
         super().__init__(context)
@@ -358,9 +442,16 @@ class ExchangePage(Page):
         self.export_button.setToolTip(
             "把一个部门在统计期间内的数据导出为签名的数据包，交司法局汇总（Ctrl+E）"
         )
+        self.report_button = QPushButton("导入报表（Excel）…")
+        self.report_button.setToolTip(
+            "导入未使用本系统的部门填好的进展情况统计表、非市场监管推行情况统计表或计划表（.xlsx / .xls），"
+            "先逐行检查，没有错误才写入"
+        )
         self.import_button.clicked.connect(lambda _c=False: self.import_packages())
+        self.report_button.clicked.connect(lambda _c=False: self.import_report())
         self.export_button.clicked.connect(lambda _c=False: self.export_package())
         top.addWidget(self.import_button)
+        top.addWidget(self.report_button)
         top.addWidget(self.export_button)
         # A disabled (hidden for a 监督员) button ignores click(): the keys do what the buttons may.
         for keys, action in (
@@ -374,12 +465,14 @@ class ExchangePage(Page):
         self.tabs.addTab(self._build_received(), "来自其他部门")
         self.joint_view = JointPlanView(self)
         self.tabs.addTab(self.joint_view, "全县联合抽查计划")
+        self.tabs.addTab(self._build_reported(), "报表导入")
         self.tabs.currentChanged.connect(lambda _i: self._on_tab())
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         for first, second in (
-            (self.import_button, self.export_button),
+            (self.import_button, self.report_button),
+            (self.report_button, self.export_button),
             (self.export_button, self.tabs),
             (self.tabs, self.table),
             (self.table, self.verify_selected_button),
@@ -451,9 +544,42 @@ class ExchangePage(Page):
         layout.addWidget(split, 1)
         return panel
 
+    def _build_reported(self) -> QWidget:
+        self.reported_panel = QWidget()
+        self.reported_hint = QLabel()
+        self.reported_hint.setObjectName("hint")
+        self.reported_hint.setWordWrap(True)
+        self.reported_model = ReportedModel(REPORTED_COLUMNS)
+        self.reported_table = list_table_view(self.reported_model, stretch_column=6, single=True)
+        layout = QVBoxLayout(self.reported_panel)
+        layout.addWidget(self.reported_hint)
+        layout.addWidget(self.reported_table, 1)
+        return self.reported_panel
+
+    def refresh_reported(self) -> None:
+        """Reload the 报表导入 tab: every stored row of reported figures."""
+        with self.context.database.sessions() as session:
+            rows = reported_list(session)
+        self.reported_model.set_rows(rows)
+        if rows:
+            current = sum(1 for r in rows if r.current)
+            files = len({r.file_name for r in rows})
+            self.reported_hint.setText(
+                f"已导入 {files} 个文件的 {len(rows)} 行报表数字（当前 {current} 行）。报表数字只读保存，不能修改或"
+                "删除；“统计上报”页选择“全县汇总”时，既无本机数据也未报送数据包的部门按当前数字统计。"
+            )
+        elif self.report_button.isVisibleTo(self):
+            self.reported_hint.setText(
+                "尚未导入其他部门的报表。点“导入报表（Excel）…”选择对方填好的统计表（进展情况或非市场监管推行情况）。"
+            )
+        else:
+            self.reported_hint.setText("尚未导入其他部门的报表。导入报表需要经办人或管理员登录。")
+
     # --- the list ----------------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the received packages (the selection is kept); the joint plans when their tab is in front."""
+        """Reload the received packages (the selection is kept) and the reported figures; the joint plans when
+        their tab is in front."""
+        self.refresh_reported()
         chosen = self.selected()
         with self.context.database.sessions() as session:
             self.rows = list_received(session)
@@ -737,3 +863,37 @@ class ExchangePage(Page):
         self.refresh()
         self.select_package(outcome.package_id)
         return ImportResult(DUPLICATE if outcome.duplicate else IMPORTED, outcome.message)
+
+    # --- 导入报表（Excel） -----------------------------------------------------------------------------------------
+    def import_report(self, path: str | Path | None = None) -> ReportImportDialog | None:
+        """导入报表（Excel）…: the chosen xlsx read and checked behind a progress dialog, then what it holds, its
+        problems and 导入 in a dialog. A file that cannot be used at all is only told about."""
+        if path is None:
+            chosen, _f = QFileDialog.getOpenFileName(
+                self,
+                "选择其他部门填报的统计表或计划表",
+                str(last_folder(REPORT_FOLDER)),
+                "Excel 工作簿 (*.xlsx *.xls);;所有文件 (*)",
+            )
+            if not chosen:
+                return None
+            path = chosen
+        file = Path(path)
+        remember_folder(REPORT_FOLDER, file)
+        dialog = ReportImportDialog(self.context, file, self)
+        if not dialog.check() and not dialog.asking:
+            reason = dialog.failure
+            dialog.deleteLater()
+            feedback.warn(self, reason, title="无法导入报表")
+            return None
+        dialog.imported.connect(self._report_imported)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+        return dialog
+
+    def _report_imported(self, summary: Any) -> None:
+        self.context.data_changed.emit("plans" if summary.plan_ids else "reported")
+        self.refresh_reported()
+        if summary.figure_ids:
+            self.tabs.setCurrentWidget(self.reported_panel)

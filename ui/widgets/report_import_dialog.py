@@ -1,0 +1,625 @@
+"""导入报表（Excel）: another department's filled 进展情况 / 非市场监管推行情况 statistics table, or a plan table,
+read and checked by :mod:`app.reports.importer` behind a progress dialog; the dialog shows what the file is (table,
+period, 填报单位, 填报日期), the departments with their key figures, what an import would write, and every problem
+with its Excel row and column; 导入 writes it all or nothing.
+
+    dialog = ReportImportDialog(context, path, parent)
+    if dialog.check() or dialog.asking:        # False and not asking: the file cannot be used (dialog.failure)
+        dialog.open()
+
+When the file does not say its 统计期间 (or a plan table its year or department), a small form asks for it and
+the file is checked again with the choice (the importer's ``period`` / ``plan_year`` / ``department`` options).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.errors import UserFacingError
+from app.io import RowIssue
+from app.io.errors import ExportError
+from app.io.xlsx_writer import XlsxColumn, write_xlsx
+from app.registry.departments import list_departments
+from app.reports.importer import (
+    KIND_NAMES,
+    ReportImportPreview,
+    ReportImportSummary,
+    apply_report_import,
+    preview_report_import,
+)
+from app.reports.period import date_text
+from ui import feedback
+from ui.context import AppContext
+from ui.io.issue_model import COL_FIELD, COL_ROW, COL_SEVERITY, IssueTableModel
+from ui.io.result_page import FigureCard
+from ui.io.write_errors import write_failure_text
+from ui.jobs import ProgressFn
+from ui.widgets.drill_down_dialog import Failed, in_background
+from ui.widgets.lazy_table import lazy_table_view
+from ui.widgets.period_picker import PeriodPicker
+
+log = logging.getLogger(__name__)
+
+__all__ = ["ReportImportDialog", "facts_rows", "gui_text", "issues_of", "verdict_of"]
+
+_Index = QModelIndex | QPersistentModelIndex
+GOOD = "#1e7b34"
+ERROR_COLOUR, WARNING_COLOUR = "#b3261e", "#a15c00"
+KIND_CHOICES = (
+    ("自动识别", None),
+    ("进展情况统计表", "progress"),
+    ("非市场监管推行情况统计表", "non_market"),
+    ("行政执法检查计划表", "plan"),
+)
+SHORT_KIND = {"progress": "进展情况", "non_market": "非市场监管推行情况"}
+# The figures shown for each department: (heading, progress column, non_market column).
+KEY_FIGURES = (
+    ("开展任务", "开展任务数", "开展任务数（个）"),
+    ("抽取对象", "抽取数", "抽取对象数（户）"),
+    ("已检查", "已检查数", "已检查对象数（户）"),
+    ("发现问题", "发现问题数", "发现问题数（户）"),
+    ("公示率", "公示率", "公示率"),
+)
+FIGURES = (
+    ("new", "新增"),
+    ("replacing", "取代旧数字"),
+    ("kept_old", "仅存档（较旧）"),
+    ("duplicate", "重复"),
+    ("warnings", "警告"),
+    ("errors", "错误"),
+)
+# What the importer says when the file does not tell → the choice the form asks for.
+_NEEDS = (
+    ("period", "确定统计期间"),
+    ("plan_year", "无法从标题确定计划年度"),
+    ("department", "无法确定该计划表属于哪个部门"),
+)
+_ASK = {
+    "period": "文件的标题和“统计期间”一行都没有写明统计期间。请在下面选择统计期间，再点“按所选重新检查”。",
+    "plan_year": "计划表的标题没有写明计划年度。请在下面选择计划年度，再点“按所选重新检查”。",
+    "department": "请在下面选择这份计划表所属的部门，再点“按所选重新检查”。",
+}
+_CLI_HINT = re.compile(r"[，,]\s*(?:或|请)?用 --[^。]*。")
+
+
+def gui_text(message: str) -> str:
+    """The importer's sentence without its command-line hints (``，或用 --kind 指定表格类型。`` → ``。``)."""
+    return _CLI_HINT.sub("。", message)
+
+
+def needs_of(message: str) -> str | None:
+    """Which choice a refusal asks for (period / plan_year / department), None when no choice helps."""
+    return next((need for need, words in _NEEDS if words in message), None)
+
+
+def issues_of(preview: ReportImportPreview) -> list[RowIssue]:
+    """Every problem as a RowIssue; with several sheets the text names the sheet."""
+    several = len(preview.sheets) > 1
+    return [
+        RowIssue(i.row, i.field, i.severity, f"工作表“{sheet}”：{i.text}") if several and sheet else i
+        for sheet, i in preview.issues
+    ]
+
+
+def _joined(values: Sequence[str]) -> str:
+    return "；".join(dict.fromkeys(v for v in values if v)) or "（文件中未写明）"
+
+
+def facts_rows(preview: ReportImportPreview) -> list[tuple[str, str]]:
+    """What the file is: 表格类型, 统计期间 (or 计划年度), 填报单位, 填报日期, 联系人, the sheets left aside."""
+    if preview.kind == "plan":
+        rows = [
+            ("表格类型", KIND_NAMES["plan"]),
+            ("计划年度", f"{preview.plan_year}年度" if preview.plan_year else "（文件中未写明）"),
+            ("所属部门", _joined([p.department_name for p in preview.plan_parts])),
+        ]
+    else:
+        several = len(preview.sheets) > 1
+        rows = [
+            (
+                "表格类型",
+                _joined(
+                    [
+                        f"{KIND_NAMES[s.kind]}" + (f"（工作表“{s.sheet}”）" if several else "")
+                        for s in preview.sheets
+                    ]
+                ),
+            ),
+            ("统计期间", _joined([s.period.span_text for s in preview.sheets])),
+            ("填报单位", _joined([s.info.unit for s in preview.sheets])),
+            (
+                "填报日期",
+                _joined([date_text(s.info.filled_on) if s.info.filled_on else "" for s in preview.sheets]),
+            ),
+        ]
+        contact = _joined([s.info.contact for s in preview.sheets])
+        if not contact.startswith("（"):
+            rows.append(("联系人", contact))
+    if preview.skipped_sheets:
+        rows.append(("未导入", "；".join(f"工作表“{name}”（{why}）" for name, why in preview.skipped_sheets)))
+    return rows
+
+
+def figures_of(preview: ReportImportPreview) -> dict[str, int]:
+    counts = preview.counts
+    duplicate = len(preview.lines) + preview.plan_rows if preview.duplicate else 0
+    return {
+        "new": counts.imported,
+        "replacing": 0 if preview.duplicate else preview.replacing,
+        "kept_old": 0 if preview.duplicate else preview.kept_old,
+        "duplicate": duplicate,
+        "warnings": counts.warnings,
+        "errors": counts.errors,
+    }
+
+
+def verdict_of(preview: ReportImportPreview) -> tuple[str, bool]:
+    """The sentence under the figures and whether it is an alert."""
+    if preview.errors:
+        return f"有 {preview.errors} 处错误，未写入任何数据。请改正 Excel 后重新导入。", True
+    if preview.duplicate:
+        return f"重复的文件：{preview.duplicate}", True
+    if not (preview.lines or preview.plan_parts):
+        return "文件中没有可导入的数据，未写入任何数据。", True
+    if preview.kind == "plan":
+        names = "、".join(f"{p.department_name}（{len(p.preview.rows)} 行）" for p in preview.plan_parts)
+        text = (
+            f"可以导入：{preview.plan_year}年度抽查计划，{names}，将作为草稿计划导入"
+            "（导入后在“年度抽查计划”页核对、报审）。点“导入”写入。"
+        )
+    else:
+        parts = [f"{len(preview.lines)} 个部门的数字"]
+        if preview.replacing:
+            parts.append(f"其中 {preview.replacing} 个取代此前导入的数字")
+        if preview.kept_old:
+            parts.append(f"{preview.kept_old} 个的填报日期早于已导入的文件，仅存档")
+        text = f"可以导入：{'，'.join(parts)}。报表数字只读保存，“统计上报”页选择“全县汇总”时使用。点“导入”写入。"
+    if preview.warnings:
+        text += f"有 {preview.warnings} 条警告，不影响导入，建议导入前看一下。"
+    return text, False
+
+
+def result_text(summary: ReportImportSummary, preview: ReportImportPreview) -> str:
+    """What was written, for the dialog and the status bar."""
+    if preview.kind == "plan" and summary.plan_ids:
+        names = "、".join(f"{p.department_name}（{len(p.preview.rows)} 行）" for p in preview.plan_parts)
+        return (
+            f"已作为草稿计划导入：{preview.plan_year}年度抽查计划，{names}。请在“年度抽查计划”页核对后报审。"
+        )
+    if not summary.figure_ids:
+        return f"重复的文件：{summary.message}"
+    return f"已导入：{summary.message}"
+
+
+class _IssueModel(IssueTableModel):
+    """The issue list with the whole line coloured: errors red, warnings amber."""
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and index.isValid():
+            return super().data(self.index(index.row(), COL_SEVERITY), role)
+        return super().data(index, role)
+
+
+class ReportImportDialog(QDialog):
+    """The check of one file and its import; :attr:`imported` carries the summary once written."""
+
+    imported = Signal(object)  # ReportImportSummary
+
+    def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.path = Path(path)
+        self.preview: ReportImportPreview | None = None
+        self.summary: ReportImportSummary | None = None
+        self.failure = ""  # why the file could not be checked, "" after a good check
+        self.asked: set[str] = set()  # the choices the file did not say (period, plan_year, department)
+        self.setWindowTitle(f"导入报表（Excel）— {self.path.name}")
+        self.setMinimumSize(880, 560)
+        self.resize(1080, 690)
+
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.options = self._build_options()
+        self.options.hide()
+
+        cards = QHBoxLayout()
+        self.cards: dict[str, FigureCard] = {}
+        for key, caption in FIGURES:
+            card = FigureCard(caption)
+            card.setMinimumWidth(110)
+            self.cards[key] = card
+            cards.addWidget(card)
+        self.verdict = QLabel()
+        self.verdict.setObjectName("hint")
+        self.verdict.setWordWrap(True)
+
+        self.departments_label = QLabel("文件中的部门")
+        self.departments_label.setObjectName("sectionTitle")
+        self.departments = QTableWidget()
+        self.departments.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.departments.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.departments.setAlternatingRowColors(True)
+        self.departments.verticalHeader().setVisible(False)
+        self.departments.verticalHeader().setDefaultSectionSize(24)
+
+        self.issue_count = QLabel()
+        self.issue_count.setObjectName("sectionTitle")
+        self.issue_model = _IssueModel()
+        self.issue_view = lazy_table_view(self.issue_model, (70, 150, 80), single=True)
+        self.issue_view.horizontalHeader().setStretchLastSection(True)
+        self.issue_view.verticalHeader().setVisible(False)
+        self.issue_view.setColumnWidth(COL_ROW, 70)
+        self.issue_view.setColumnWidth(COL_FIELD, 150)
+
+        self.report_button = QPushButton("导出问题清单(&E)…")
+        self.report_button.setToolTip("把全部错误和警告（行号、字段、说明）保存为 Excel 文件")
+        self.report_button.clicked.connect(lambda _c=False: self.export_issue_report())
+        self.recheck_button = QPushButton("重新检查(&R)")
+        self.recheck_button.setToolTip("在 Excel 中改好并保存原文件后，再检查一次")
+        self.recheck_button.clicked.connect(lambda _c=False: self.check())
+        self.import_button = QPushButton("导入(&I)")
+        self.import_button.setDefault(True)
+        self.import_button.clicked.connect(lambda _c=False: self.do_import())
+        self.close_button = QPushButton("取消")
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.report_button)
+        buttons.addWidget(self.recheck_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.close_button)
+
+        layout = self.main_layout = QVBoxLayout(self)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.options)
+        layout.addLayout(cards)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.departments_label)
+        layout.addWidget(self.departments, 2)
+        layout.addWidget(self.issue_count)
+        layout.addWidget(self.issue_view, 3)
+        layout.addLayout(buttons)
+        self._show()
+
+    def _build_options(self) -> QGroupBox:
+        box = QGroupBox("文件中没有写明的信息")
+        self.kind_box = QComboBox()
+        self.kind_box.setMaximumWidth(360)
+        for text, kind in KIND_CHOICES:
+            self.kind_box.addItem(text, kind)
+        self.period_picker = PeriodPicker()
+        self.period_picker.setMaximumWidth(360)
+        self.year_box = QSpinBox()
+        self.year_box.setRange(2000, 2100)
+        self.year_box.setValue(dt.date.today().year)
+        self.year_box.setSuffix(" 年")
+        self.department_box = QComboBox()  # filled when asked for
+        self.ask_label = QLabel()
+        self.ask_label.setObjectName("hint")
+        self.ask_label.setWordWrap(True)
+        self.apply_options_button = QPushButton("按所选重新检查")
+        self.apply_options_button.clicked.connect(lambda _c=False: self.check())
+        self.options_form = QFormLayout()
+        self.options_form.addRow("表格类型(&K)：", self.kind_box)
+        self.options_form.addRow("统计期间(&P)：", self.period_picker)
+        self.options_form.addRow("计划年度(&Y)：", self.year_box)
+        self.options_form.addRow("所属部门(&D)：", self.department_box)
+        row = QHBoxLayout()
+        row.addWidget(self.ask_label, 1)
+        row.addWidget(self.apply_options_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(box)
+        layout.addLayout(self.options_form)
+        layout.addLayout(row)
+        return box
+
+    # --- checking -----------------------------------------------------------------------------------------
+    @property
+    def asking(self) -> bool:
+        """Whether the form asks for something the file does not say."""
+        return bool(self.asked)
+
+    def options_chosen(self) -> dict[str, Any]:
+        """The importer's options from the form (only what it asked for, and a kind other than 自动识别)."""
+        chosen: dict[str, Any] = {}
+        kind = self.kind_box.currentData()
+        if kind and self.asked:
+            chosen["kind"] = kind
+        if "period" in self.asked:
+            chosen["period"] = self.period_picker.period()
+        if "plan_year" in self.asked:
+            chosen["plan_year"] = self.year_box.value()
+        if "department" in self.asked and self.department_box.currentIndex() >= 0:
+            chosen["department"] = self.department_box.currentData()
+        return chosen
+
+    def check(self) -> bool:
+        """Read and check the file (behind a progress dialog); True when a preview is shown."""
+        try:
+            options = self.options_chosen()
+        except UserFacingError as exc:  # 自定义期间 with the dates the wrong way round
+            self.period_picker.show_error(exc.message_zh)
+            return False
+        self.period_picker.clear_error()
+        database, path = self.context.database, self.path
+
+        def job(progress: ProgressFn) -> ReportImportPreview:
+            with database.sessions() as session:
+                preview = preview_report_import(session, path, progress=progress, **options)
+                session.rollback()  # a preview writes nothing; make sure of it
+            return preview
+
+        result = in_background(self, "正在读取并检查报表", job, (UserFacingError,))
+        if isinstance(result, Failed):
+            message = getattr(result.error, "message_zh", str(result.error))
+            need = needs_of(message)
+            if need is not None:
+                self.asked.add(need)
+            self.preview = None
+            self.failure = gui_text(message)
+            log.info("report import of %s not checked: %s", path.name, message)
+        else:
+            self.preview = result
+            self.failure = ""
+            log.info(
+                "report import preview %s: kind %s, %s", path.name, result.kind, result.counts.as_dict()
+            )  # fmt: skip
+        self._show()
+        return self.preview is not None
+
+    # --- showing ------------------------------------------------------------------------------------------
+    def _show(self) -> None:
+        preview = self.preview
+        self._show_options()
+        if preview is None:
+            self.facts.setText(self._facts_html([("文件", self.path.name)]))
+            for card in self.cards.values():
+                card.show_value(None)
+            self._set_verdict(self.failure or "正在检查文件…", alert=bool(self.failure))
+            self._fill_departments(None)
+            self.issue_model.set_issues([])
+        else:
+            self.facts.setText(self._facts_html([("文件", preview.file_name), *facts_rows(preview)]))
+            for key, value in figures_of(preview).items():
+                self.cards[key].show_value(value, alert=key == "errors" and value > 0)
+            self._set_verdict(*verdict_of(preview))
+            self._fill_departments(preview)
+            self.issue_model.set_issues(issues_of(preview))
+        self._show_issue_count()
+        # the issue list takes the room when there are issues, the departments when there are none
+        self.main_layout.setStretchFactor(self.issue_view, 3 if preview is not None and preview.issues else 1)
+        done = self.summary is not None
+        self.import_button.setVisible(not done)
+        self.import_button.setEnabled(not done and preview is not None and preview.can_apply)
+        self.report_button.setEnabled(preview is not None and bool(preview.issues))
+        self.recheck_button.setVisible(not done)
+        self.close_button.setText(
+            "关闭" if done or (preview is not None and not preview.can_apply) else "取消"
+        )
+
+    def _show_options(self) -> None:
+        shown = self.asking and self.summary is None
+        if "department" in self.asked and self.department_box.count() == 0:
+            with self.context.database.sessions() as session:
+                for department in list_departments(session, include_archived=False):
+                    self.department_box.addItem(department.name, department.code)
+        self.options.setVisible(shown)
+        for need, widget in (
+            ("period", self.period_picker),
+            ("plan_year", self.year_box),
+            ("department", self.department_box),
+        ):
+            self.options_form.setRowVisible(widget, need in self.asked)
+        if shown:
+            asks = needs_of(self.failure)
+            self.ask_label.setText(
+                _ASK[asks] if asks else "已按所选检查。文件改好后也可以把“表格类型”改回“自动识别”再检查。"
+            )
+
+    @staticmethod
+    def _facts_html(rows: Sequence[tuple[str, str]]) -> str:
+        body = "".join(
+            f"<tr><td style='color:#4a5a6e; padding-right:10px; white-space:nowrap'>{html.escape(k)}：</td>"
+            f"<td>{html.escape(v)}</td></tr>"
+            for k, v in rows
+        )
+        return f"<table cellspacing='0' cellpadding='1'>{body}</table>"
+
+    def _set_verdict(self, text: str, alert: bool) -> None:
+        self.verdict.setText(text)
+        self.verdict.setProperty("alert", alert)
+        self.verdict.setStyleSheet("" if alert or self.summary is None else f"color: {GOOD};")
+        self.verdict.style().unpolish(self.verdict)
+        self.verdict.style().polish(self.verdict)
+
+    def _fill_departments(self, preview: ReportImportPreview | None) -> None:
+        table = self.departments
+        table.clear()
+        if preview is None:
+            table.setColumnCount(0)
+            table.setRowCount(0)
+            self.departments_label.setText("文件中的部门")
+            return
+        if preview.kind == "plan":
+            headers = ["部门", "计划行数", "说明"]
+            rows: list[list[str]] = [
+                [p.department_name, str(len(p.preview.rows)), "新建为草稿计划"] for p in preview.plan_parts
+            ]
+            right = {1}
+        else:
+            several = len({s.kind for s in preview.sheets}) > 1
+            headers = ["行号", "部门", *(["表格"] if several else []), *(k[0] for k in KEY_FIGURES), "说明"]
+            rows = []
+            for sheet, line in preview.lines:
+                figures = line.figures
+                cells = [str(line.row), line.department_name, *([SHORT_KIND[sheet.kind]] if several else [])]
+                for _title, progress, non_market in KEY_FIGURES:
+                    value = figures.get(progress if sheet.kind == "progress" else non_market)
+                    cells.append(_figure_text(value))
+                cells.append("不在部门名录中，作为新部门记录" if line.new_department else "")
+                rows.append(cells)
+            first = 3 if several else 2
+            right = {0, *range(first, first + len(KEY_FIGURES))}
+        table.setColumnCount(len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.setRowCount(len(rows))
+        for r, cells in enumerate(rows):
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c in right:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                table.setItem(r, c, item)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column in right - {0}:  # the figures: one width, room for 100.0% and a heading
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, 84)
+        header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+        what = "计划表中的部门" if preview.kind == "plan" else "可导入的部门及主要数字"
+        note = "（有错误的行不列出，见下方问题清单）" if preview.errors and preview.kind != "plan" else ""
+        self.departments_label.setText(f"{what}（{len(rows)} 个）{note}")
+
+    def _show_issue_count(self) -> None:
+        preview = self.preview
+        if preview is None:
+            self.issue_count.setText("问题清单")
+            return
+        if not preview.issues:
+            self.issue_count.setText("问题清单：没有发现问题。")
+            return
+        self.issue_count.setText(
+            f"问题清单（共 {len(preview.issues)} 条：错误 {preview.errors} 条，警告 {preview.warnings} 条）："
+        )
+
+    def department_texts(self) -> list[list[str]]:
+        """The departments table as shown (tests and screen readers)."""
+        table = self.departments
+        return [
+            [(table.item(r, c).text() if table.item(r, c) else "") for c in range(table.columnCount())]  # type: ignore[union-attr]
+            for r in range(table.rowCount())
+        ]
+
+    # --- writing ------------------------------------------------------------------------------------------
+    def do_import(self) -> ReportImportSummary | None:
+        """导入: write what the preview found, all or nothing; the result in the dialog and the status bar."""
+        preview = self.preview
+        if preview is None or not preview.can_apply or self.summary is not None:
+            return None
+        database = self.context.database
+
+        def job(_progress: ProgressFn) -> ReportImportSummary:
+            with database.sessions() as session:
+                return apply_report_import(session, preview)
+
+        outcome = in_background(
+            self, "正在导入报表", job, (UserFacingError, PermissionError, SQLAlchemyError)
+        )
+        if isinstance(outcome, Failed):
+            error = outcome.error
+            message = getattr(error, "message_zh", None)
+            if message is None:
+                log.error("report import of %s failed while writing: %s", preview.file_name, error)
+                message = f"写入数据库时出错，本次导入已全部撤销，未写入任何数据。（{error}）"
+            feedback.warn(self, gui_text(message), title="未导入")
+            self.check()  # what the file means now (e.g. the same file imported meanwhile)
+            return None
+        self.summary = outcome
+        text = result_text(outcome, preview)
+        log.info("report import of %s: %s", preview.file_name, outcome.counts.as_dict())
+        self._show()
+        self._set_verdict(text, alert=not outcome.figure_ids and not outcome.plan_ids)
+        self.context.status_message.emit(text)
+        self.imported.emit(outcome)
+        return outcome
+
+    # --- the issue list ----------------------------------------------------------------------------------
+    def export_issue_report(self, path: str | Path | None = None) -> Path | None:
+        """The errors and warnings (行号, 字段, 严重程度, 说明) to an xlsx, as the registry import writes them."""
+        preview = self.preview
+        if preview is None or not preview.issues:
+            return None
+        if path is None:
+            default = preview.path.with_name(f"{preview.path.stem}_问题清单.xlsx")
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, "导出问题清单", str(default), "Excel 工作簿 (*.xlsx)"
+            )
+            if not chosen:
+                return None
+            path = chosen
+        target = Path(path)
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_name(target.name + ".xlsx")
+        verdict = "存在错误，未导入" if preview.errors else "可以导入"
+        title = f"报表导入问题清单：{preview.file_name}（错误 {preview.errors} 个，警告 {preview.warnings} 个；{verdict}）"
+        columns = [
+            XlsxColumn("工作表", 16, "text"),
+            XlsxColumn("行号", 8, "general"),
+            XlsxColumn("字段", 18, "text"),
+            XlsxColumn("严重程度", 10, "text"),
+            XlsxColumn("说明", 80, "wrap"),
+        ]
+        rows = [[sheet, i.row or "", i.field, i.severity_zh, i.text] for sheet, i in preview.issues]
+
+        def job(progress: ProgressFn) -> int:
+            progress("写入问题清单", 0.0)
+            try:
+                return write_xlsx(
+                    target,
+                    "导入问题",
+                    columns,
+                    rows,
+                    title_rows=[[title]],
+                    merges=[(0, 0, 0, len(columns) - 1)],
+                )
+            except OSError as exc:
+                raise ExportError(f"无法写入文件 {target}：{exc.strerror or exc}") from exc
+
+        written = in_background(self, "正在导出问题清单", job, (ExportError, OSError))
+        if isinstance(written, Failed):
+            feedback.error(self, write_failure_text(written.error, target), title="问题清单未导出")
+            return None
+        log.info("issue list of %s written to %s (%d messages)", preview.file_name, target, written)
+        self.context.status_message.emit(f"问题清单已导出：{target}")
+        if feedback.confirm(
+            self,
+            f"已把 {written:,} 条问题写入：\n{target}\n\n按其中的行号修改原文件并保存后，点“重新检查”。",
+            ok_text="打开问题清单",
+            title="问题清单已导出",
+        ):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        return target
+
+
+def _figure_text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value * 100:.1f}%"
+    return str(value)
