@@ -11,6 +11,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from app import __version__
+from app.console import fail as _fail
+from app.console import progress_printer
+from app.console import say as _say
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -23,13 +26,6 @@ def _db_location(args: argparse.Namespace) -> str:
     return str(default_db_path())
 
 
-def _say(text: str) -> None:
-    print(text, flush=True)
-
-
-def _fail(text: str, code: int = 2) -> int:
-    print(text, file=sys.stderr, flush=True)
-    return code
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
@@ -53,13 +49,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         database = open_database(_db_location(args))
     except (DatabaseOpenError, DatabaseVersionError) as exc:
         return _fail(f"错误：{exc.message_zh}")
-    last = [-1]
-
-    def progress(stage: str, fraction: float) -> None:
-        percent = int(fraction * 100)
-        if percent // 10 != last[0] // 10:
-            last[0] = percent
-            _say(f"  {percent:3d}%  {stage}")
+    progress = progress_printer(_say)
 
     try:
         with transaction(database.sessions) as session:

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from app.backup.files import BackupKind, default_backup_dir
 from app.backup.make import BackupError, make_backup
 from app.backup.restore import RestoreError, restore_backup
 from app.backup.settings import backup_settings_from_file
-
-
-def _say(text: str) -> None:
-    print(text, flush=True)
-
-
-def _fail(text: str, code: int) -> int:
-    print(text, file=sys.stderr, flush=True)
-    return code
+from app.console import fail as _fail
+from app.console import say as _say
 
 
 def _file_path(db_location: str) -> Path | None:

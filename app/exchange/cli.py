@@ -11,38 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.reports.period import Period
 
+from app.console import err as _err
+from app.console import progress_printer as _progress
+from app.console import say as _say
+
 __all__ = ["parse_period", "run_export", "run_import", "run_show"]
 
 _HALF = re.compile(r"(\d{4})-?[Hh]?([12])")
 _QUARTER = re.compile(r"(\d{4})-?[Qq]?([1-4])")
-
-
-def _say(text: str) -> None:
-    print(text, flush=True)
-
-
-def _err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def _progress() -> Callable[[str, float], None]:
-    last = [-1]
-
-    def report(stage: str, fraction: float) -> None:
-        percent = int(fraction * 100)
-        if percent // 10 != last[0] // 10:
-            last[0] = percent
-            _err(f"  {percent:3d}%  {stage}")
-
-    return report
 
 
 def parse_period(

@@ -8,10 +8,7 @@ on stderr, and as the LAST line of stdout exactly one JSON object ``{"imported",
 
 from __future__ import annotations
 
-import json
-import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,34 +16,15 @@ if TYPE_CHECKING:
     from app.reports.importer import ReportImportPreview
     from app.reports.period import Period
 
+from app.console import err as _err
+from app.console import json_line as _json
+from app.console import progress_printer as _progress
+from app.console import say as _say
+
 __all__ = ["run_report_import"]
 
 _ZERO = {"imported": 0, "updated": 0, "skipped": 0, "warnings": 0, "errors": 0}
 _SHOWN_MESSAGES = 20
-
-
-def _say(text: str) -> None:
-    print(text, flush=True)
-
-
-def _err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def _json(counts: dict[str, int]) -> None:
-    _say(json.dumps(counts, ensure_ascii=False))
-
-
-def _progress() -> Callable[[str, float], None]:
-    last = [-1]
-
-    def report(stage: str, fraction: float) -> None:
-        percent = int(fraction * 100)
-        if percent // 10 != last[0] // 10:
-            last[0] = percent
-            _err(f"  {percent:3d}%  {stage}")
-
-    return report
 
 
 def _describe(preview: ReportImportPreview) -> None:
