@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from ui.application import create_application
 
@@ -24,6 +25,24 @@ def quick_demo_setup(monkeypatch: pytest.MonkeyPatch) -> None:
     from ui.widgets.first_run import FirstRunWizard
 
     monkeypatch.setattr(FirstRunWizard, "DEMO_YEAR_OF_WORK", False)
+
+
+class ModalDriver:
+    """Acts on the next modal dialog of ``kind`` as soon as it is shown (``done`` once it has)."""
+
+    def __init__(self, kind: type[QDialog], act: Callable[[Any], None]) -> None:
+        self.kind, self.act, self.done = kind, act, False
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start()
+
+    def _poll(self) -> None:
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, self.kind) and widget.isVisible():
+            self.timer.stop()
+            self.done = True
+            self.act(widget)
 
 
 class DialogAnswerer:

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -36,7 +36,7 @@ from tests.app.exchange.conftest import (
     write_zip,
 )
 from tests.tamper import drop_protection, edit
-from tests.ui.conftest import DialogAnswerer
+from tests.ui.conftest import DialogAnswerer, ModalDriver
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.pages.exchange_page import ExchangePage
@@ -108,21 +108,6 @@ def open_page(qtbot: QtBot, database: Database) -> ExchangePage:
     return page
 
 
-class ModalDriver:
-    """Acts on the next modal dialog of a class as soon as it is shown."""
-
-    def __init__(self, kind: type[QDialog], act: Callable[[Any], None]) -> None:
-        self.kind, self.act = kind, act
-        self.timer = QTimer()
-        self.timer.setInterval(20)
-        self.timer.timeout.connect(self._poll)
-        self.timer.start()
-
-    def _poll(self) -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, self.kind) and widget.isVisible():
-            self.timer.stop()
-            self.act(widget)
 
 
 class FileDialogs:

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from openpyxl import load_workbook
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -16,29 +13,13 @@ from app.database import Database
 from app.plans import items_for_department, list_plans, plan_revisions
 from db.models import AuditEntry, Department
 from tests.conftest import DEMO_YEAR
-from tests.ui.conftest import DialogAnswerer
+from tests.ui.conftest import DialogAnswerer, ModalDriver
 from ui.context import AppContext
 from ui.pages.plans_page import NewPlanDialog, PlansPage, RowDialog, SignDialog
 
 YEAR = DEMO_YEAR + 1
 
 
-class ModalDriver:
-    """Acts on the next modal dialog of a given class as soon as it is shown (then stops watching)."""
-
-    def __init__(self, kind: type[QDialog], act: Callable[[Any], None]) -> None:
-        self.kind, self.act, self.done = kind, act, False
-        self.timer = QTimer()
-        self.timer.setInterval(20)
-        self.timer.timeout.connect(self._poll)
-        self.timer.start()
-
-    def _poll(self) -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, self.kind) and widget.isVisible():
-            self.timer.stop()
-            self.done = True
-            self.act(widget)
 
 
 def _department_with_items(db: Database) -> int:

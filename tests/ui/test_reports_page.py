@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
@@ -24,7 +22,7 @@ from db.engine import transaction
 from db.models import AuditEntry, InspectionTask
 from tests.app.forms.pdf_tools import page_count, pdf_text, squeeze
 from tests.app.reports.conftest import AS_OF, _build
-from tests.ui.conftest import DialogAnswerer
+from tests.ui.conftest import DialogAnswerer, ModalDriver
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.pages.reports_page import ExportInfo, ExportInfoDialog, ReportsPage
@@ -93,21 +91,6 @@ def column(page: ReportsPage, name: str) -> int:
     return table.column_index(name)
 
 
-class ModalDriver:
-    """Acts on the next modal dialog of a class as soon as it is shown."""
-
-    def __init__(self, kind: type[QDialog], act: Callable[[Any], None]) -> None:
-        self.kind, self.act = kind, act
-        self.timer = QTimer()
-        self.timer.setInterval(20)
-        self.timer.timeout.connect(self._poll)
-        self.timer.start()
-
-    def _poll(self) -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, self.kind) and widget.isVisible():
-            self.timer.stop()
-            self.act(widget)
 
 
 # --- the preview ----------------------------------------------------------------------------------------

@@ -9,13 +9,12 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QDate, QTimer, QUrl
+from PySide6.QtCore import QDate, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -27,7 +26,7 @@ from app.tasks import current_record
 from db.models import Department
 from db.models.task import InspectionTask
 from tests.conftest import DEMO_YEAR
-from tests.ui.conftest import DialogAnswerer
+from tests.ui.conftest import DialogAnswerer, ModalDriver
 from ui.context import AppContext
 from ui.draw.console import DrawConsole
 from ui.draw.task_dialog import TaskDialog
@@ -40,22 +39,6 @@ YEAR = DEMO_YEAR + 1
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
-class ModalDriver:
-    """Acts on the next modal dialog of a given class as soon as it is shown (then stops watching)."""
-
-    def __init__(self, kind: type[QDialog], act: Callable[[Any], None]) -> None:
-        self.kind, self.act, self.done = kind, act, False
-        self.timer = QTimer()
-        self.timer.setInterval(20)
-        self.timer.timeout.connect(self._poll)
-        self.timer.start()
-
-    def _poll(self) -> None:
-        widget = QApplication.activeModalWidget()
-        if isinstance(widget, self.kind) and widget.isVisible():
-            self.timer.stop()
-            self.done = True
-            self.act(widget)
 
 
 @pytest.fixture
