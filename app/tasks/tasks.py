@@ -175,7 +175,12 @@ def plan_row_spec(session: Session, plan_row_id: int, *, inspectors_per_object: 
         title=f"{plan.year}年度{row.item.name}",
         item_ids=[row.item_id],
         lead_department_id=plan.department_id,
-        partner_department_ids=[j.department_id for j in row.joint_departments],
+        # In the departments' own order: the rows' load order is not fixed (no ORDER BY), and the partners'
+        # order names the SJDRAW-1 groups, so it must not vary between two runs.
+        partner_department_ids=[
+            j.department_id
+            for j in sorted(row.joint_departments, key=lambda j: (j.department.sort_order, j.department_id))
+        ],
         inspectors_per_object=inspectors_per_object,
         pool_filter=PoolFilter.from_json(row.scope_filter),
         exclusions=Exclusions(),  # the annual cap then comes from the row's 频次上限
