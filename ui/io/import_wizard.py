@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QWidget, QWizard
+from PySide6.QtWidgets import QWidget, QWizard
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.io import (
@@ -33,7 +33,7 @@ from ui.context import AppContext
 from ui.io.done_page import DonePage
 from ui.io.file_page import FilePage
 from ui.io.mapping_page import MappingPage
-from ui.io.recent import remember_folder
+from ui.io.recent import remember_folder, save_target
 from ui.io.result_page import ResultPage
 from ui.io.samples import column_samples
 from ui.io.wording import registry_name, summary_text
@@ -221,17 +221,16 @@ class ImportWizard(QWizard):
         preview = self.preview
         if preview is None:
             return None
-        if path is None:
-            default = preview.path.with_name(f"{preview.path.stem}_问题清单.xlsx")
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, "导出问题清单", str(default), "Excel 工作簿 (*.xlsx)"
-            )
-            if not chosen:
-                return None
-            path = chosen
-        target = Path(path)
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_name(target.name + ".xlsx")
+        target = save_target(
+            self,
+            path,
+            title="导出问题清单",
+            suggested=preview.path.with_name(f"{preview.path.stem}_问题清单.xlsx"),
+            kind="Excel 工作簿",
+            suffix=".xlsx",
+        )
+        if target is None:
+            return None
 
         def job(progress: ProgressFn) -> int:
             progress("写入问题清单", 0.0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.paths import data_dir
 
@@ -39,3 +40,20 @@ def remember_folder(purpose: str, path: Path) -> None:
     settings = _settings()
     settings.setValue(f"folders/{purpose}", str(folder))
     settings.sync()
+
+
+def save_target(
+    parent: QWidget, path: str | Path | None, *, title: str, suggested: str | Path, kind: str, suffix: str
+) -> Path | None:
+    """Where to write: ``path`` when the caller has one, else the file the clerk picks in a save dialog
+    (starting at ``suggested``, filtered to ``kind (*suffix)``); ``suffix`` is added when the name lacks it.
+    None when the clerk cancelled."""
+    if path is None:
+        chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(suggested), f"{kind} (*{suffix})")
+        if not chosen:
+            return None
+        path = chosen
+    target = Path(path)
+    if target.suffix.lower() != suffix:
+        target = target.with_name(target.name + suffix)
+    return target

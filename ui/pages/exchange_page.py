@@ -56,7 +56,7 @@ from app.settings import load_settings
 from db.models import ReceivedPackage, ReportedFigures
 from ui import feedback
 from ui.context import AppContext
-from ui.io.recent import last_folder, remember_folder
+from ui.io.recent import last_folder, remember_folder, save_target
 from ui.jobs import ProgressFn
 from ui.models.list_table import Column, ListTableModel, list_table_view
 from ui.pages import Page
@@ -739,15 +739,16 @@ class ExchangePage(Page):
         if text is None:
             feedback.warn(self, f"本机没有摇号记录 {draw.draw_uid}。", title="导出摇号记录")
             return None
-        if path is None:
-            suggested = str(last_folder(FOLDER) / f"{safe_file_name(draw.draw_uid)}.json")
-            chosen, _f = QFileDialog.getSaveFileName(self, "导出摇号记录", suggested, "摇号记录 (*.json)")
-            if not chosen:
-                return None
-            path = chosen
-        target = Path(path)
-        if target.suffix.lower() != ".json":
-            target = target.with_name(f"{target.name}.json")
+        target = save_target(
+            self,
+            path,
+            title="导出摇号记录",
+            suggested=last_folder(FOLDER) / f"{safe_file_name(draw.draw_uid)}.json",
+            kind="摇号记录",
+            suffix=".json",
+        )
+        if target is None:
+            return None
         try:
             target.write_bytes(text.encode("utf-8"))
         except OSError as exc:
@@ -780,17 +781,16 @@ class ExchangePage(Page):
             department_id, name, period = dialog.values()
         else:
             name = next((c.name for c in choices if c.id == department_id), "")
-        if path is None:
-            default = safe_file_name(f"{name}_{period.label}") + SUFFIX
-            chosen, _f = QFileDialog.getSaveFileName(
-                self, "保存数据包", str(last_folder(FOLDER) / default), f"数据包 (*{SUFFIX})"
-            )
-            if not chosen:
-                return None
-            path = chosen
-        target = Path(path)
-        if target.suffix.lower() != SUFFIX:
-            target = target.with_name(target.name + SUFFIX)
+        target = save_target(
+            self,
+            path,
+            title="保存数据包",
+            suggested=last_folder(FOLDER) / (safe_file_name(f"{name}_{period.label}") + SUFFIX),
+            kind="数据包",
+            suffix=SUFFIX,
+        )
+        if target is None:
+            return None
         database, chosen_id, chosen_period = self.context.database, department_id, period
 
         def job(progress: ProgressFn) -> PackageSummary:

@@ -48,7 +48,7 @@ from app.reports.reported import REPORTED_KINDS, ReportedRow, package_senders, r
 from db.engine import transaction
 from ui import feedback
 from ui.context import AppContext
-from ui.io.recent import last_folder, remember_folder
+from ui.io.recent import last_folder, remember_folder, save_target
 from ui.jobs import ProgressFn
 from ui.pages import Page
 from ui.widgets.charts import ProgressChartsView
@@ -681,15 +681,16 @@ class ReportsPage(Page):
         if info is None:
             return None
         what = "Excel 工作簿" if fmt == "xlsx" else "PDF 文件"
-        if path is None:
-            suggested = str(last_folder("reports") / f"{self.file_stem(table)}.{fmt}")
-            chosen, _f = QFileDialog.getSaveFileName(self, f"导出{what}", suggested, f"{what} (*.{fmt})")
-            if not chosen:
-                return None
-            path = chosen
-        target = Path(path)
-        if target.suffix.lower() != f".{fmt}":
-            target = target.with_name(f"{target.name}.{fmt}")
+        target = save_target(
+            self,
+            path,
+            title=f"导出{what}",
+            suggested=last_folder("reports") / f"{self.file_stem(table)}.{fmt}",
+            kind=what,
+            suffix=f".{fmt}",
+        )
+        if target is None:
+            return None
         charts = self.charts if table.kind == "progress" else None
         written = in_background(
             self, f"正在导出{what}", lambda _p: _write(table, fmt, target, info, charts), FILE_ERRORS

@@ -19,7 +19,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.forms.errors import PrintingError
 from app.reports import Cell, Column, HeaderCell, StatTable
 from ui import feedback
-from ui.io.recent import last_folder, remember_folder
+from ui.io.recent import last_folder, remember_folder, save_target
 from ui.io.write_errors import EXCEL_LOCK_HINT
 from ui.jobs import ProgressFn, run_with_progress
 from ui.widgets.lazy_table import debounced_search, lazy_table_view
@@ -379,17 +378,16 @@ class DrillDownDialog(QDialog):
 
     def export_xlsx(self, path: str | Path | None = None) -> Path | None:
         """Write the listed records to an xlsx the clerk chooses (or to ``path``), behind a progress dialog."""
-        if path is None:
-            suggested = str(last_folder("reports") / self.default_file_name())
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, "导出明细", suggested, "Excel 工作簿 (*.xlsx)"
-            )
-            if not chosen:
-                return None
-            path = chosen
-        target = Path(path)
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_name(target.name + ".xlsx")
+        target = save_target(
+            self,
+            path,
+            title="导出明细",
+            suggested=last_folder("reports") / self.default_file_name(),
+            kind="Excel 工作簿",
+            suffix=".xlsx",
+        )
+        if target is None:
+            return None
         table = self.export_table()
 
         def job(progress: ProgressFn) -> Path:

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -58,6 +57,7 @@ from app.reports.period import date_text
 from ui import feedback
 from ui.context import AppContext
 from ui.io.issue_model import COL_FIELD, COL_ROW, COL_SEVERITY, IssueTableModel
+from ui.io.recent import save_target
 from ui.io.result_page import FigureCard
 from ui.io.write_errors import write_failure_text
 from ui.jobs import ProgressFn
@@ -565,17 +565,16 @@ class ReportImportDialog(QDialog):
         preview = self.preview
         if preview is None or not preview.issues:
             return None
-        if path is None:
-            default = preview.path.with_name(f"{preview.path.stem}_问题清单.xlsx")
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, "导出问题清单", str(default), "Excel 工作簿 (*.xlsx)"
-            )
-            if not chosen:
-                return None
-            path = chosen
-        target = Path(path)
-        if target.suffix.lower() != ".xlsx":
-            target = target.with_name(target.name + ".xlsx")
+        target = save_target(
+            self,
+            path,
+            title="导出问题清单",
+            suggested=preview.path.with_name(f"{preview.path.stem}_问题清单.xlsx"),
+            kind="Excel 工作簿",
+            suffix=".xlsx",
+        )
+        if target is None:
+            return None
         verdict = "存在错误，未导入" if preview.errors else "可以导入"
         title = f"报表导入问题清单：{preview.file_name}（错误 {preview.errors} 个，警告 {preview.warnings} 个；{verdict}）"
         columns = [
