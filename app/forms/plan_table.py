@@ -72,7 +72,6 @@ HEADERS = (
 XLSX_WIDTHS = (5, 20, 18, 9, 10, 9, 26, 24, 7, 12, 14, 7, 12)  # characters
 PDF_WIDTHS_MM = (9, 26, 22, 13, 15, 13, 36, 34, 11, 18, 18, 11)  # the last column takes what is left
 CENTRED = {1, 4, 5, 6, 9, 12}  # 1-based columns of short figures
-XLSX_FONT = "宋体"
 
 
 def plan_table_title(year: int) -> str:
@@ -107,13 +106,12 @@ def _info_line(unit: str, date: dt.date) -> tuple[str, str]:
 
 
 def _sheet(sheet: Worksheet, rows: Sequence[RowLine], year: int, unit: str, date: dt.date) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from app.forms.xlsx_print import a4_landscape_one_page_wide
+    from app.forms.xlsx_print import GRID_BORDER, XLSX_FONT, a4_landscape_one_page_wide, write_header_row
 
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    border = GRID_BORDER
     last = get_column_letter(len(HEADERS))
     sheet.merge_cells(f"A1:{last}1")
     sheet["A1"] = plan_table_title(year)
@@ -129,12 +127,7 @@ def _sheet(sheet: Worksheet, rows: Sequence[RowLine], year: int, unit: str, date
         sheet[ref].alignment = Alignment(horizontal=align, vertical="center")
     sheet.row_dimensions[2].height = 22
     header_row = 3
-    for column, name in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=header_row, column=column, value=name)
-        cell.font = Font(name=XLSX_FONT, size=10, bold=True)
-        cell.fill = PatternFill("solid", fgColor="E8E8E8")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
+    write_header_row(sheet, header_row, HEADERS, size=10)
     body_font = Font(name=XLSX_FONT, size=10)
     for index, row in enumerate(rows, start=1):
         for column, text in enumerate(plan_row_cells(row), start=1):

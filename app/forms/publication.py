@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.lib.pagesizes import A4, landscape
@@ -35,7 +35,13 @@ from app.forms.layout import (
     para,
     title_line,
 )
-from app.forms.xlsx_print import a4_landscape_one_page_wide, save_workbook_atomically
+from app.forms.xlsx_print import (
+    GRID_BORDER,
+    XLSX_FONT,
+    a4_landscape_one_page_wide,
+    save_workbook_atomically,
+    write_header_row,
+)
 from app.inspections.publication import PUBLICATION_HEADERS, PublicationRow
 
 HEADERS = ("序号", *PUBLICATION_HEADERS)
@@ -44,7 +50,6 @@ XLSX_WIDTHS = (6, 38, 22, 30, 12, 30, 30)  # characters
 PDF_WIDTHS_MM = (11, 62, 38, 40, 21, 40)  # the last column takes what is left
 CODE_COLUMN = 3  # 统一社会信用代码, 1-based in the sheet
 DATE_COLUMN = 5
-XLSX_FONT = "宋体"
 TEXT_FORMAT = "@"
 
 
@@ -53,8 +58,7 @@ def _cells(index: int, row: PublicationRow) -> list[str]:
 
 
 def _sheet(sheet: Worksheet, rows: Sequence[PublicationRow], title: str, note: str) -> None:
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    border = GRID_BORDER
     wrap = Alignment(wrap_text=True, vertical="center")
     last = get_column_letter(len(HEADERS))
     sheet.merge_cells(f"A1:{last}1")
@@ -69,12 +73,7 @@ def _sheet(sheet: Worksheet, rows: Sequence[PublicationRow], title: str, note: s
         sheet["A2"].font = Font(name=XLSX_FONT, size=10)
         sheet["A2"].alignment = Alignment(horizontal="right", vertical="center")
         header_row = 3
-    for column, name in enumerate(HEADERS, start=1):
-        cell = sheet.cell(row=header_row, column=column, value=name)
-        cell.font = Font(name=XLSX_FONT, size=11, bold=True)
-        cell.fill = PatternFill("solid", fgColor="E8E8E8")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
+    write_header_row(sheet, header_row, HEADERS, size=11)
     body_font = Font(name=XLSX_FONT, size=11)
     for index, row in enumerate(rows, start=1):
         values: list[object] = [index, *row.cells()]

@@ -18,22 +18,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from app.forms.xlsx_print import a4_landscape_one_page_wide, save_workbook_atomically
+from app.forms.xlsx_print import GRID_BORDER as BORDER
+from app.forms.xlsx_print import HEADER_FILL, a4_landscape_one_page_wide, save_workbook_atomically
+from app.forms.xlsx_print import XLSX_FONT as FONT
 from app.reports.model import Cell, StatTable
 from app.reports.period import date_text
 
 __all__ = ["FIRST_HEADER_ROW", "info_line", "write_table_xlsx", "write_tables_xlsx"]
 
-FONT = "宋体"
 FIRST_HEADER_ROW = 4  # title, 统计期间, 填报单位 line above
 RATE_FORMAT = "0.0%"
-_THIN = Side(style="thin", color="000000")
-BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
 TOTALS_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
