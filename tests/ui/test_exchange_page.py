@@ -28,8 +28,8 @@ from db.engine import transaction
 from db.models import Department
 from tests.accounts import staff
 from tests.app.exchange.conftest import (
+    county_with_draws,
     department_id,
-    draw_plan_rows,
     entries,
     export,
     table_counts,
@@ -60,16 +60,7 @@ SHOTS = os.environ.get("EXCHANGE_SHOTS_DIR")  # set to save screenshots of the p
 @pytest.fixture(scope="module")
 def sender_file(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo county after three 市场监管局 draws (this installation's data directory and key)."""
-    path = tmp_path_factory.mktemp("exchange_page") / "sender.db"
-    shutil.copyfile(demo_template, path)
-    database = open_database(path)
-    try:
-        draw_plan_rows(database, "SJ", 3)
-        with database.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        database.close()
-    return path
+    return county_with_draws(demo_template, tmp_path_factory.mktemp("exchange_page") / "sender.db", {"SJ": 3})
 
 
 @pytest.fixture

@@ -60,20 +60,24 @@ def draw_plan_rows(database: Database, code: str, count: int) -> list[int]:
     return tasks
 
 
-@pytest.fixture(scope="session")
-def sender_template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo county after three 市场监管局 (SJ) draws and one 卫健委 (WJ) draw."""
-    path = tmp_path_factory.mktemp("sender") / "sender.db"
+def county_with_draws(demo_template: Path, path: Path, draws: dict[str, int]) -> Path:
+    """A copy of the demo county at ``path`` with ``draws[code]`` plan rows drawn for each department."""
     shutil.copyfile(demo_template, path)
     database = open_database(path)
     try:
-        draw_plan_rows(database, "SJ", 3)
-        draw_plan_rows(database, "WJ", 1)
+        for code, count in draws.items():
+            draw_plan_rows(database, code, count)
         with database.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         database.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def sender_template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo county after three 市场监管局 (SJ) draws and one 卫健委 (WJ) draw."""
+    return county_with_draws(demo_template, tmp_path_factory.mktemp("sender") / "sender.db", {"SJ": 3, "WJ": 1})
 
 
 @pytest.fixture
