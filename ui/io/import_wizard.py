@@ -11,8 +11,7 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget, QWizard
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -37,7 +36,7 @@ from ui.io.recent import remember_folder, save_target
 from ui.io.result_page import ResultPage
 from ui.io.samples import column_samples
 from ui.io.wording import registry_name, summary_text
-from ui.io.write_errors import write_failure_text
+from ui.io.write_errors import issue_list_written, write_failure_text
 from ui.jobs import ProgressFn, run_with_progress
 
 log = logging.getLogger(__name__)
@@ -241,13 +240,5 @@ class ImportWizard(QWizard):
         except (ExportError, OSError) as exc:
             feedback.error(self, write_failure_text(exc, target), title="问题清单未导出")
             return None
-        log.info("issue report of %s written to %s (%d messages)", preview.file_name, target, written)
-        self.context.status_message.emit(f"问题清单已导出：{target}")
-        if feedback.confirm(
-            self,
-            f"已把 {written:,} 条问题写入：\n{target}\n\n按其中的行号修改原文件后，点“重新检查”即可再次检查。",
-            ok_text="打开问题清单",
-            title="问题清单已导出",
-        ):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        issue_list_written(self, self.context, preview.file_name, target, written)
         return target

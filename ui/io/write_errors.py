@@ -1,10 +1,23 @@
-"""Why a file could not be written, in words a clerk can act on."""
+"""Files the clerk asked for: why one could not be written, in words a clerk can act on, and the word that
+an import's issue list was."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QWidget
 
 from app.io import RegistryIOError
+from ui import feedback
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+log = logging.getLogger(__name__)
 
 EXCEL_LOCK_HINT = "文件可能正在被 Excel 打开，请关闭后重试"
 
@@ -26,3 +39,16 @@ def write_failure_text(exc: BaseException, path: Path) -> str:
     if isinstance(exc, OSError):
         return f"无法写入文件 {path}：{exc.strerror or exc}"
     return f"无法写入文件 {path}：{exc}"
+
+
+def issue_list_written(parent: QWidget, context: AppContext, file_name: str, target: Path, written: int) -> None:
+    """After an import's issue list was saved: the status bar says where, and the clerk may open it."""
+    log.info("issue list of %s written to %s (%d messages)", file_name, target, written)
+    context.status_message.emit(f"问题清单已导出：{target}")
+    if feedback.confirm(
+        parent,
+        f"已把 {written:,} 条问题写入：\n{target}\n\n按其中的行号修改原文件并保存后，点“重新检查”。",
+        ok_text="打开问题清单",
+        title="问题清单已导出",
+    ):
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))

@@ -21,8 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,7 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.errors import UserFacingError
 from app.io import RowIssue
 from app.io.errors import ExportError
-from app.io.xlsx_writer import XlsxColumn, write_xlsx
+from app.io.report import write_issue_list
 from app.registry.departments import list_departments
 from app.reports.importer import (
     KIND_NAMES,
@@ -59,7 +58,7 @@ from ui.context import AppContext
 from ui.io.issue_model import COL_FIELD, COL_ROW, COL_SEVERITY, IssueTableModel
 from ui.io.recent import save_target
 from ui.io.result_page import FigureCard
-from ui.io.write_errors import write_failure_text
+from ui.io.write_errors import issue_list_written, write_failure_text
 from ui.jobs import ProgressFn
 from ui.widgets.drill_down_dialog import Failed, in_background
 from ui.widgets.lazy_table import lazy_table_view
@@ -577,42 +576,16 @@ class ReportImportDialog(QDialog):
             return None
         verdict = "存在错误，未导入" if preview.errors else "可以导入"
         title = f"报表导入问题清单：{preview.file_name}（错误 {preview.errors} 个，警告 {preview.warnings} 个；{verdict}）"
-        columns = [
-            XlsxColumn("工作表", 16, "text"),
-            XlsxColumn("行号", 8, "general"),
-            XlsxColumn("字段", 18, "text"),
-            XlsxColumn("严重程度", 10, "text"),
-            XlsxColumn("说明", 80, "wrap"),
-        ]
-        rows = [[sheet, i.row or "", i.field, i.severity_zh, i.text] for sheet, i in preview.issues]
 
         def job(progress: ProgressFn) -> int:
             progress("写入问题清单", 0.0)
-            try:
-                return write_xlsx(
-                    target,
-                    "导入问题",
-                    columns,
-                    rows,
-                    title_rows=[[title]],
-                    merges=[(0, 0, 0, len(columns) - 1)],
-                )
-            except OSError as exc:
-                raise ExportError(f"无法写入文件 {target}：{exc.strerror or exc}") from exc
+            return write_issue_list(target, title, preview.issues, with_sheet=True)
 
         written = in_background(self, "正在导出问题清单", job, (ExportError, OSError))
         if isinstance(written, Failed):
             feedback.error(self, write_failure_text(written.error, target), title="问题清单未导出")
             return None
-        log.info("issue list of %s written to %s (%d messages)", preview.file_name, target, written)
-        self.context.status_message.emit(f"问题清单已导出：{target}")
-        if feedback.confirm(
-            self,
-            f"已把 {written:,} 条问题写入：\n{target}\n\n按其中的行号修改原文件并保存后，点“重新检查”。",
-            ok_text="打开问题清单",
-            title="问题清单已导出",
-        ):
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+        issue_list_written(self, self.context, preview.file_name, target, written)
         return target
 
 
