@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import weakref
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -499,10 +500,18 @@ def seal_legacy(session: Session) -> int:
     return len(entries) - 1
 
 
+_INSTALLED: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+
+
 def install_recorder(sessions: sessionmaker[Session]) -> None:
-    """Audit every session made by ``sessions``."""
-    if event.contains(sessions, "after_flush", _after_flush):
+    """Audit every session made by ``sessions`` (once per factory).
+
+    Not ``event.contains``: SQLAlchemy keys that on ``id(sessions)``, and a new factory that reuses the id of
+    one already freed would be taken for hooked, leaving its sessions unaudited.
+    """
+    if sessions in _INSTALLED:
         return
+    _INSTALLED.add(sessions)
     event.listen(sessions, "after_flush", _after_flush)
     event.listen(sessions, "before_commit", _before_commit)
     event.listen(sessions, "after_rollback", _after_rollback)

@@ -9,6 +9,7 @@ carry no actor and are the program's own.
 from __future__ import annotations
 
 import re
+import weakref
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -151,10 +152,18 @@ def _forget_actor(dbapi_connection: Any, connection_record: Any) -> None:
     connection_record.info.pop(_SESSION_INFO, None)
 
 
+_GUARDED: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def install_guard(engine: Engine, sessions: sessionmaker[Session]) -> None:
-    """Check every write of sessions from ``sessions`` against their actor."""
-    if event.contains(engine, "before_cursor_execute", _before_cursor_execute):
+    """Check every write of sessions from ``sessions`` against their actor (once per engine).
+
+    Not ``event.contains``: SQLAlchemy keys that on ``id(engine)``, and a new engine that reuses the id of one
+    already freed would be taken for guarded.
+    """
+    if engine in _GUARDED:
         return
+    _GUARDED.add(engine)
     event.listen(sessions, "after_begin", _after_begin)
     event.listen(engine, "before_cursor_execute", _before_cursor_execute)
     event.listen(engine.pool, "checkin", _forget_actor)

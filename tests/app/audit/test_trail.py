@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import install_recorder, record_event
 from app.audit.cosign import CosignRefused, cosign_draw, cosignatures
 from app.audit.keys import installation_key
 from app.audit.verify import verify_engine
 from app.auth import PermissionDenied
-from app.database import Database
+from app.database import Database, open_database
 from app.inspections import file_inspection, record_inspection
-from db.engine import transaction
+from db.engine import make_session_factory, transaction
 from db.models import AuditEntry
 from tests.accounts import staff
 from tests.app.inspections.conftest import complete_input, started_task
@@ -184,3 +185,19 @@ def test_child_rows_are_summarised_on_their_parent_only_when_it_already_existed(
     assert ("检查登记表", str(inspection_id)) in details  # findings filled into an existing draft
     names = [summary for action, kind, _, summary in entries if action == "新增" and kind == "摇号抽取"]
     assert names and all("SJD-" in name for name in names)  # a draw is named by its SJDRAW-1 id
+
+
+
+def test_a_session_factory_that_reuses_a_freed_ones_id_is_still_audited(tmp_path: Path) -> None:
+    """SQLAlchemy's event.contains keys on id(): a new session factory at the address of one already freed
+    was taken for hooked and its sessions went unaudited (a database built by the demo had no trail)."""
+    database = open_database(tmp_path / "county.db")
+    for _ in range(5):
+        install_recorder(make_session_factory(database.engine))  # freed at once, its id free for the next
+    sessions = make_session_factory(database.engine)
+    install_recorder(sessions)
+    with transaction(sessions) as session:
+        record_event(session, "测试", "审计日志", "", "新的会话工厂")
+    with database.sessions() as session:
+        assert list(session.scalars(select(AuditEntry.summary))) == ["新的会话工厂"]
+    database.close()
