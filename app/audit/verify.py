@@ -1,13 +1,15 @@
 """Checking the audit trail and the protected records (`python -m app audit verify`, the 审计日志 page).
 
-Three checks, each naming the first thing found broken:
+Four checks, each naming what it found broken:
 
 1. the chain: ids 1, 2, 3 … without gaps, each entry's ``prev_hmac`` equal to the previous ``hmac`` and each
    ``hmac`` recomputed under this installation's key; the head row names the last entry (so entries cut off
    the end show);
 2. the protected records: each finished draw, 递补 round, filed plan version and filed form is compared with
    the digest sealed in the trail when it was written;
-3. the protecting triggers are all present.
+3. the protecting triggers are all present;
+4. the 数据包 received from other departments: each against its sender's signature and manifest
+   (:func:`app.exchange.verify_received`), so a county-wide table cannot rest on edited figures unnoticed.
 
 It only reads: a database from an older version is refused (open it in the app once to upgrade it).
 """
@@ -20,7 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy.orm import Session
 
 from app.audit import protected
 from app.audit.chain import entry_mac, head_mac
@@ -40,7 +43,7 @@ class VerifyUnusable(UserFacingError):
 
 @dataclass(frozen=True)
 class Problem:
-    area: str  # 审计链 / 受保护记录 / 保护触发器
+    area: str  # 审计链 / 受保护记录 / 保护触发器 / 收到的数据包
     message: str
     entry_id: int | None = None
 
@@ -49,6 +52,7 @@ class Problem:
 class VerifyReport:
     entries: int = 0
     protected: dict[str, int] = field(default_factory=dict)
+    received: int = 0  # 数据包 from other departments checked
     problems: list[Problem] = field(default_factory=list)
     key_id: str = ""
     checked_at: str = ""
@@ -64,9 +68,13 @@ class VerifyReport:
     def lines(self) -> list[str]:
         """The report as the command line prints it."""
         counts = "、".join(f"{kind} {n} 份" for kind, n in self.protected.items() if n) or "无"
-        out = [f"审计日志 {self.entries} 条；受保护记录：{counts}；本机密钥指纹 {self.key_id}。"]
+        received = f"；收到的数据包 {self.received} 个" if self.received else ""
+        out = [f"审计日志 {self.entries} 条；受保护记录：{counts}{received}；本机密钥指纹 {self.key_id}。"]
         if self.intact:
-            out.append("核验通过：审计链完整，受保护记录与封存时一致，保护触发器齐全。")
+            out.append(
+                "核验通过：审计链完整，受保护记录与封存时一致，保护触发器齐全"
+                + ("，收到的数据包与发送方签名一致。" if self.received else "。")
+            )
         else:
             out.append(f"核验不通过，发现 {len(self.problems)} 处问题：")
             out += [f"  {n}. 〔{p.area}〕{p.message}" for n, p in enumerate(self.problems, start=1)]
@@ -194,6 +202,16 @@ def _check_protected(
             report.problems.append(Problem("受保护记录", f"{name}已封存，但状态被改回可编辑"))
 
 
+def _check_received(connection: Connection, report: VerifyReport) -> None:
+    from app.exchange.received import verify_received
+    from db.models import ReceivedPackage
+
+    with Session(bind=connection) as session:
+        report.received = session.scalar(select(func.count()).select_from(ReceivedPackage)) or 0
+        if report.received:
+            report.problems += [Problem("收到的数据包", problem) for problem in verify_received(session)]
+
+
 def verify_connection(
     connection: Connection, key: AuditKey | None = None, progress: Progress | None = None
 ) -> VerifyReport:
@@ -203,6 +221,7 @@ def verify_connection(
     _check_triggers(connection, report)
     seals = _check_chain(connection, key, report, progress)
     _check_protected(connection, seals, report, progress)
+    _check_received(connection, report)
     return report
 
 

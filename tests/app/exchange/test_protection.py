@@ -77,6 +77,9 @@ def test_audit_verify_reports_the_dropped_triggers_and_re_verification_finds_the
     path = imported.path
     assert path is not None
     imported.close()
+    intact = run_app("audit", "verify", "--db", path, timeout=120)
+    assert intact.returncode == 0, intact.stdout + intact.stderr
+    assert "收到的数据包 1 个" in intact.stdout and "收到的数据包与发送方签名一致" in intact.stdout
     conn = sqlite3.connect(path)
     try:
         for name in EXCHANGE_TRIGGERS:
@@ -97,6 +100,9 @@ def test_audit_verify_reports_the_dropped_triggers_and_re_verification_finds_the
             assert any("统计数据（facts.json）已被改动" in p for p in verify_received(session))
     finally:
         database.close()
+    edited = run_app("audit", "verify", "--db", path, timeout=120)
+    assert edited.returncode == 1
+    assert "〔收到的数据包〕收到的数据包 #1" in edited.stdout and "统计数据（facts.json）已被改动" in edited.stdout
     drop_protection(path)  # the shared helper drops these too
     conn = sqlite3.connect(path)
     try:
