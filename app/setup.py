@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,13 +25,15 @@ from app.auth.roles import Actor, acting_as
 from app.auth.users import SignedIn, authenticate, clean_username, create_first_admin
 from app.backup.settings import BackupSettings, save_backup_settings
 from app.database import Database, open_database
-from app.demo import vocab
-from app.demo.generate import DEFAULT_ENTITIES, DemoSummary
+from app.demo import DEFAULT_ENTITIES, vocab
 from app.errors import UserFacingError
 from app.registry.departments import DepartmentRow, save_department
 from app.settings import OWN_DEPARTMENT_MAX, BureauSettings, load_settings, save_settings
 from db.engine import transaction
 from db.models import Department
+
+if TYPE_CHECKING:
+    from app.demo.generate import DemoSummary
 
 log = logging.getLogger(__name__)
 

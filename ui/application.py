@@ -59,10 +59,21 @@ def instance_lock(database_location: str) -> QLockFile:
 
 
 def database_intact_at_start(path: Path) -> bool:
-    """PRAGMA quick_check on an existing file; when it fails, offer a restore from a backup. False: quit."""
-    from ui.widgets.damaged_database import ensure_database_intact
+    """PRAGMA quick_check on an existing file; when it fails, offer a restore from a backup. False: quit.
 
-    return ensure_database_intact(path)
+    Files that are not SQLite at all are left to open_database, which explains them. The restore dialog's
+    module loads only for a damaged file."""
+    from app.backup.sqlite_copy import check_integrity, is_sqlite_file
+
+    if not is_sqlite_file(path):
+        return True
+    report = check_integrity(path, quick=True)
+    log.info("integrity check of %s: %s in %.2f s", path, "ok" if report.ok else report.problems, report.seconds)
+    if report.ok:
+        return True
+    from ui.widgets.damaged_database import offer_restore
+
+    return offer_restore(report)
 
 
 def is_new_database(location: str) -> bool:

@@ -3,12 +3,17 @@
 Kept in the operating system's credential store through the keyring library (Windows Credential Manager,
 macOS Keychain, Secret Service). Where no keyring backend exists, the key is kept in a file in the data
 directory that only the user can read, and the user is told once (:func:`notice_pending`).
+
+Finding the credential store (keyring's discovery imports every backend it knows and scans the installed
+packages' entry points) costs about 0.15 s of a cold start, so the backend that holds the key is remembered in
+the data directory and asked directly next time; discovery runs again only when that fails.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
 import logging
 import os
 import secrets
@@ -26,6 +31,8 @@ SERVICE = "shuangsuiji"
 ACCOUNT = "audit-hmac-key"
 KEY_FILE = "audit-key.txt"
 NOTICE_FILE = "audit-key-notice-shown"
+BACKEND_FILE = "audit-key-backend.txt"  # module.Class of the keyring backend that holds the key
+_BACKEND_MODULES = ("keyring.backends.", "keyrings.")
 
 
 @dataclass(frozen=True)
@@ -85,23 +92,66 @@ def _load_or_create(folder: Path) -> AuditKey:
     file_path = folder / KEY_FILE
     if file_path.exists():  # once kept in a file, always: moving it silently could strand the chain
         return _from_file(file_path)
+    account = _account(folder)
+    remembered = _remembered_backend(folder)
+    if remembered is not None:
+        try:
+            stored = remembered.get_password(SERVICE, account)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 — ask keyring to find the store again
+            log.info("remembered keyring backend failed (%s); searching again", exc)
+            stored = None
+        if stored is not None:
+            secret = bytes.fromhex(stored)
+            return AuditKey(secret, key_id_of(secret), "keyring", type(remembered).__name__)
     backend = _keyring_backend()
     if backend is not None:
         try:
-            import keyring
-
-            account = _account(folder)
-            stored = keyring.get_password(SERVICE, account)
+            stored = backend.get_password(SERVICE, account)  # type: ignore[attr-defined]
             if stored is None:
                 stored = secrets.token_hex(32)
-                keyring.set_password(SERVICE, account, stored)
-                if keyring.get_password(SERVICE, account) != stored:
+                backend.set_password(SERVICE, account, stored)  # type: ignore[attr-defined]
+                if backend.get_password(SERVICE, account) != stored:  # type: ignore[attr-defined]
                     raise RuntimeError("keyring did not keep the key")
             secret = bytes.fromhex(stored)
+            _remember_backend(folder, backend, account)
             return AuditKey(secret, key_id_of(secret), "keyring", type(backend).__name__)
         except Exception as exc:  # noqa: BLE001 — fall back to the file rather than refuse to work
             log.warning("keyring failed (%s); keeping the audit key in %s", exc, file_path)
     return _from_file(file_path)
+
+
+def _remembered_backend(folder: Path) -> object | None:
+    """The backend named in BACKEND_FILE, made without keyring's discovery; None when there is none, it is
+    not a keyring backend, or PYTHON_KEYRING_BACKEND chooses one explicitly."""
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return None
+    try:
+        name = (folder / BACKEND_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    module_name, _, class_name = name.rpartition(".")
+    if not module_name.startswith(_BACKEND_MODULES):
+        return None
+    try:
+        return getattr(importlib.import_module(module_name), class_name)()
+    except Exception as exc:  # noqa: BLE001 — uninstalled or broken: discovery decides
+        log.info("remembered keyring backend %s unusable: %s", name, exc)
+        return None
+
+
+def _remember_backend(folder: Path, backend: object, account: str) -> None:
+    """Note which backend holds the key (of a chain of backends, the first that has it)."""
+    holder = backend
+    for candidate in getattr(backend, "backends", None) or ():
+        with contextlib.suppress(Exception):
+            if candidate.get_password(SERVICE, account) is not None:
+                holder = candidate
+                break
+    kind = type(holder)
+    name = f"{kind.__module__}.{kind.__qualname__}"
+    if name.startswith(_BACKEND_MODULES):
+        with contextlib.suppress(OSError):
+            (folder / BACKEND_FILE).write_text(name + "\n", encoding="ascii")
 
 
 def _from_file(path: Path) -> AuditKey:

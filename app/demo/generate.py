@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.audit import bulk, record_event
-from app.demo import vocab
+from app.demo import DEFAULT_ENTITIES, vocab
 from app.demo.work import WorkSummary, add_year_of_work
 from app.errors import UserFacingError
 from app.plans.revisions import plan_snapshot, snapshot_digest
@@ -51,8 +51,6 @@ from db.models import (
     PlanRow,
     PlanRowDepartment,
 )
-
-DEFAULT_ENTITIES = 20_000
 
 # GB 32100 登记管理部门代码 + 机构类别代码 per entity kind.
 _USCC_PREFIX = {

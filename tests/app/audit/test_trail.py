@@ -133,35 +133,43 @@ def test_a_supervisor_cosigns_a_verified_draw_and_a_clerk_cannot(demo_db: Databa
         cosign_draw(session, draw_id)
 
 
-def test_the_key_lives_in_the_credential_store_when_there_is_one(tmp_path: Path) -> None:
+def test_the_key_lives_in_the_credential_store_when_there_is_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     keyring = pytest.importorskip("keyring")
+    from keyring.backends import fail
     from keyrings.alt.file import PlaintextKeyring
 
     from app.audit import keys
 
-    store = PlaintextKeyring()
-    store.file_path = str(tmp_path / "store.cfg")  # a real file-backed keyring backend
-    previous = keyring.get_keyring()
-    keys._cache.clear()
+    previous = keyring.get_keyring()  # the session's (no store: PYTHON_KEYRING_BACKEND), before the env changes
     folder = tmp_path / "install"
     folder.mkdir()
-    import os
-
-    old_dir = os.environ.get("SHUANGSUIJI_DATA_DIR")
-    os.environ["SHUANGSUIJI_DATA_DIR"] = str(folder)
-    keyring.set_keyring(store)
+    monkeypatch.setenv("SHUANGSUIJI_DATA_DIR", str(folder))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "store"))  # a real file-backed keyring backend
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+    keys._cache.clear()
+    keyring.set_keyring(PlaintextKeyring())
     try:
         first = installation_key()
+        remembered = (folder / keys.BACKEND_FILE).read_text(encoding="ascii").strip()
+        # Next start: the remembered backend is asked directly, without keyring's discovery (which would
+        # now find no store at all and put a new key in a file).
+        keyring.set_keyring(fail.Keyring())
         keys._cache.clear()
         again = installation_key()
+        # A remembered backend that no longer has the key is passed over for discovery.
+        (folder / keys.BACKEND_FILE).write_text("keyring.backends.fail.Keyring\n", encoding="ascii")
+        keyring.set_keyring(PlaintextKeyring())
+        keys._cache.clear()
+        third = installation_key()
     finally:
         keyring.set_keyring(previous)
         keys._cache.clear()
-        if old_dir is None:
-            os.environ.pop("SHUANGSUIJI_DATA_DIR", None)
-        else:
-            os.environ["SHUANGSUIJI_DATA_DIR"] = old_dir
-    assert first.storage == "keyring" and again.secret == first.secret
+    assert first.storage == "keyring" and first.location == "PlaintextKeyring"
+    assert remembered == "keyrings.alt.file.PlaintextKeyring"
+    assert again.storage == "keyring" and again.secret == first.secret
+    assert third.storage == "keyring" and third.secret == first.secret
     assert not (folder / keys.KEY_FILE).exists()
     assert first.secret.hex() not in repr(first)
 
@@ -185,7 +193,6 @@ def test_child_rows_are_summarised_on_their_parent_only_when_it_already_existed(
     assert ("检查登记表", str(inspection_id)) in details  # findings filled into an existing draft
     names = [summary for action, kind, _, summary in entries if action == "新增" and kind == "摇号抽取"]
     assert names and all("SJD-" in name for name in names)  # a draw is named by its SJDRAW-1 id
-
 
 
 def test_a_session_factory_that_reuses_a_freed_ones_id_is_still_audited(tmp_path: Path) -> None:
