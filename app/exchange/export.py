@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app import __version__
 from app.audit import record_event
 from app.auth.roles import Permission, require
+from app.draw import dump_record
 from app.exchange.errors import ExportFileError, ExportRefusedError
 from app.exchange.format import (
     FACTS,
@@ -35,6 +36,7 @@ from app.exchange.signing import ALGORITHM, SigningKey, installation_signing_key
 from app.reports.collect import collect_facts
 from app.reports.period import Period
 from app.settings import load_settings
+from app.tasks import RecordIntegrityError, current_record
 from db.base import utcnow
 from db.enums import DrawStatus
 from db.models import Department, Draw
@@ -134,25 +136,31 @@ def export_package(
     report("读取摇号记录", 0.4)
     files: dict[str, bytes] = {FACTS: json_bytes(facts.to_json_dict(local_ids=False))}
     uids = [d.draw_uid for d in facts.draws]
-    stored: dict[str, str] = {}
+    stored: dict[str, tuple[int, str]] = {}
     for start in range(0, len(uids), 900):
         chunk = uids[start : start + 900]
         rows = session.execute(
-            select(Draw.draw_uid, Draw.record_json).where(
+            select(Draw.draw_uid, Draw.id, Draw.record_json).where(
                 Draw.draw_uid.in_(chunk), Draw.status == DrawStatus.FINISHED.value
             )
         )
-        stored.update((uid, text) for uid, text in rows)
+        stored.update((uid, (draw_id, text or "")) for uid, draw_id, text in rows)
     for fact in facts.draws:
         name = record_name(fact.draw_uid)
         if name is None:
             raise ExportRefusedError(f"摇号编号“{fact.draw_uid}”含有不能用作文件名的字符，无法导出")
-        text = stored.get(fact.draw_uid) or ""
+        draw_id, text = stored.get(fact.draw_uid, (0, ""))
         if not text.strip():
             raise ExportRefusedError(
                 f"抽查任务 {fact.task_key} 的摇号（{fact.draw_uid}）没有保存摇号记录，无法导出可核验的数据包"
             )
-        files[name] = text.encode("utf-8")
+        try:  # the record as it stands now: with its 递补 rounds, which the receiver verifies too
+            files[name] = dump_record(current_record(session, draw_id)).encode("utf-8")
+        except RecordIntegrityError as exc:
+            raise ExportRefusedError(
+                f"抽查任务 {fact.task_key} 的摇号记录（{fact.draw_uid}）与数据库中的递补记录不一致，"
+                f"无法导出：{exc.message_zh}"
+            ) from exc
     key = installation_signing_key()
     settings = load_settings(session)
     manifest = Manifest(

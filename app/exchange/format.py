@@ -23,8 +23,10 @@ One ``.sjpkg`` file, a zip (stored or deflated entries, no folders, no other nam
     The department's :class:`~app.reports.facts.Facts` for the period
     (:meth:`~app.reports.facts.Facts.to_json_dict` without this PC's database ids).
 ``records/<draw_uid>.json``
-    For every draw in those facts (finished, not voided), its SJDRAW-1 record exactly as stored when the draw
-    finished (``draw.record_json``); the file name is the record's ``draw_id``.
+    For every draw in those facts (finished, not voided), its SJDRAW-1 record as it stands at export: the
+    record stored when the draw finished with every 递补 round since replayed into ``replacements`` and
+    ``final`` (:func:`app.tasks.current_record`; byte for byte the stored record when there was none). The
+    file name is the record's ``draw_id``.
 ``signature.json``
     ``{"algorithm": "Ed25519", "signed_file": "manifest.json", "public_key": "<base64 of 32 bytes>",
     "fingerprint": "3F2A 9C01 …", "signature": "<base64>"}`` — the Ed25519 signature of the exact bytes of

@@ -24,8 +24,9 @@ from app.exchange import (
 from app.exchange.signing import installation_signing_key
 from app.paths import DATA_DIR_ENV
 from app.reports import collect_facts
+from app.tasks import WitnessInput, draw_assignments, replace_inspector
 from db.models import AuditEntry, Department, Draw, ReceivedPackage, ReceivedRecord, SenderKey
-from tests.app.exchange.conftest import PERIOD, Exported, department_id
+from tests.app.exchange.conftest import PERIOD, Exported, department_id, export
 from tests.cli import run_app
 
 
@@ -38,7 +39,7 @@ def sender_facts(sender_path: Path) -> object:
         database.close()
 
 
-def test_the_package_holds_the_facts_and_every_finished_draw_record_verbatim(
+def test_the_package_holds_the_facts_and_every_finished_draw_record(
     sj_package: Exported, sender_template: Path
 ) -> None:
     with zipfile.ZipFile(sj_package.path) as archive:
@@ -62,7 +63,7 @@ def test_the_package_holds_the_facts_and_every_finished_draw_record_verbatim(
     assert names == sorted(
         ["manifest.json", "signature.json", "facts.json", *(f"records/{uid}.json" for uid in stored)]
     )
-    for uid, text in stored.items():
+    for uid, text in stored.items():  # no 递补 here: the record as it stands is the one stored at finish
         assert files[f"records/{uid}.json"] == text.encode("utf-8")
         assert verify_text(files[f"records/{uid}.json"]).outcome is Outcome.VERIFIED
     manifest = json.loads(files["manifest.json"])
@@ -74,6 +75,44 @@ def test_the_package_holds_the_facts_and_every_finished_draw_record_verbatim(
     signature = json.loads(files["signature.json"])
     assert signature["fingerprint"] == manifest["sender"]["key_fingerprint"] == sj_package.summary.fingerprint
     assert len(signature["fingerprint"].split(" ")) == 16
+
+
+def test_a_draw_with_a_replacement_travels_with_its_round_and_verifies(
+    sender: Database, receiver: Database, tmp_path: Path
+) -> None:
+    """递补 after the draw: the package carries the record as it stands now, and the receiver verifies the
+    replacement round too (its fresh witness numbers, the inspector chosen)."""
+    with sender.sessions() as session:
+        sj = department_id(sender, "SJ")
+        draw_id = session.scalars(
+            select(Draw.id).where(Draw.status == "已完成", Draw.task.has(department_id=sj)).order_by(Draw.id)
+        ).first()
+        assert draw_id is not None
+        target = draw_assignments(session, draw_id)[0]
+        leaving = target.inspectors[0]
+        outcome = replace_inspector(
+            session,
+            draw_id,
+            target.entity_id,
+            leaving.inspector_id,
+            "近亲属经营",
+            WitnessInput("陈志强", "政协委员", (9, 2, 6)),
+        )
+        uid = session.get(Draw, draw_id).draw_uid  # type: ignore[union-attr]
+    package = tmp_path / "with-replacement.sjpkg"
+    export(sender, package)
+    with zipfile.ZipFile(package) as archive:
+        carried = json.loads(archive.read(f"records/{uid}.json"))
+    (step,) = carried["replacements"]
+    assert step["reason"] == "近亲属经营" and step["witness"][0]["values"] == [9, 2, 6]
+    assert verify_text(json.dumps(carried, ensure_ascii=False).encode("utf-8")).outcome is Outcome.VERIFIED
+    with receiver.sessions() as session:
+        assert import_package(session, package).records == 3
+        received = received_record_text(session, uid)
+        assert received is not None and json.loads(received)["replacements"] == carried["replacements"]
+        assert verify_text(received).outcome is Outcome.VERIFIED
+        assert verify_received(session) == []
+    assert outcome.round_no == 1
 
 
 def test_the_signing_key_is_the_installations_own_and_stable() -> None:
