@@ -112,7 +112,7 @@ class BureauChoice:
     department_name: str
     department_short_name: str
     department_market_regulation: bool
-    department_code: str = ""  # from the offered list (e.g. "SJ"); "" gives the next free D01, D02 …
+    department_code: str = ""  # from the offered list (e.g. "SJ"); "" gives one made from the name
 
     def validated(self) -> BureauChoice:
         """Return the choice with spaces trimmed, or raise SetupError naming the first bad field."""
@@ -237,7 +237,7 @@ def _own_department(session: Session, bureau: BureauChoice) -> tuple[int, bool]:
     existing = session.scalar(select(Department).where(Department.name == bureau.department_name))
     code = bureau.department_code
     if code and session.scalar(select(Department.id).where(Department.code == code)) is not None:
-        code = ""  # taken by another department: the next free D01, D02 …
+        code = ""  # taken by another department: one made from the name
     row = DepartmentRow(
         id=existing.id if existing else None,
         name=bureau.department_name,

@@ -23,6 +23,7 @@ from app.exchange.errors import (
     OwnDepartmentError,
     PackageInvalidError,
     PackageUnreadableError,
+    SenderCodeClashError,
 )
 from app.exchange.export import PackageSummary, export_package
 from app.exchange.format import FORMAT, SUFFIX
@@ -47,6 +48,7 @@ __all__ = [
     "ImportOutcome",
     "ImportRefusedError",
     "KeyChangedError",
+    "SenderCodeClashError",
     "OwnDepartmentError",
     "PackageInvalidError",
     "PackageReport",

@@ -12,6 +12,7 @@ __all__ = [
     "ExportRefusedError",
     "ImportRefusedError",
     "KeyChangedError",
+    "SenderCodeClashError",
     "OwnDepartmentError",
     "PackageInvalidError",
     "PackageUnreadableError",
@@ -53,6 +54,11 @@ class KeyChangedError(ImportRefusedError):
         super().__init__(message_zh)
         self.known_fingerprint = known
         self.new_fingerprint = new
+
+
+class SenderCodeClashError(ImportRefusedError):
+    """A known 部门编号 arrives with another department's name and another key: two departments share a code
+    (refused whatever the clerk answers: accepting the key would make them one sender)."""
 
 
 class OwnDepartmentError(ImportRefusedError):

@@ -36,6 +36,7 @@ from app.exchange.errors import (
     OwnDepartmentError,
     PackageInvalidError,
     PackageUnreadableError,
+    SenderCodeClashError,
 )
 from app.exchange.format import FACTS, MANIFEST, SIGNATURE, Manifest, Signature
 from app.exchange.reading import PackageReport, inspect_package
@@ -125,6 +126,12 @@ def _key_row(
     if any(k.fingerprint == signature.fingerprint for k in known):
         return None, ""
     replaced = known[-1].fingerprint if known else ""
+    if known and known[-1].sender_name != sender.department_name:
+        raise SenderCodeClashError(
+            f"部门编号“{sender.department_code}”在本机属于“{known[-1].sender_name}”，本数据包却来自"
+            f"“{sender.department_name}”，签名密钥也不同：这是两个部门用了同一个部门编号。已拒绝导入，未写入任何"
+            "数据。请与发送部门约定各自的编号：发送部门在“系统设置 → 部门”中编辑本部门、修改部门编号后重新导出。"
+        )
     if known and not accept_new_key:
         raise KeyChangedError(
             f"发送部门“{sender.department_name}”（{sender.department_code}）的签名密钥与以前不同，已拒绝导入，"

@@ -20,6 +20,7 @@ from app.io.plan_common import (
 )
 from app.io.preview import Outcome
 from app.io.rows import ParsedSheet, RowIssue
+from app.registry.departments import department_code
 from app.registry.fields import INSPECTOR_SPEC
 from db.models import Department, Inspector, InspectorQualification
 
@@ -196,19 +197,17 @@ def _create_departments(session: Session, plan: InspectorPlan, stamp: dt.datetim
     real: dict[int, int] = {}
     if not plan.new_departments:
         return real
-    codes = set(session.scalars(select(Department.code)))
     order = session.scalar(select(func.max(Department.sort_order))) or 0
-    serial = 0
     for placeholder, name in plan.new_departments:
-        serial += 1
-        while f"BM{serial:03d}" in codes:
-            serial += 1
-        codes.add(f"BM{serial:03d}")
         order += 1
         real[placeholder] = session.execute(
             insert(Department)
             .values(
-                code=f"BM{serial:03d}", name=name[:100], sort_order=order, created_at=stamp, updated_at=stamp
+                code=department_code(session, name[:100]),
+                name=name[:100],
+                sort_order=order,
+                created_at=stamp,
+                updated_at=stamp,
             )
             .returning(Department.id)
         ).scalar_one()

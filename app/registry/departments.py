@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,11 +65,21 @@ def list_departments(session: Session, include_archived: bool = True) -> list[De
     ]
 
 
-def _next_code(session: Session) -> str:
-    n = (session.scalar(select(func.count()).select_from(Department)) or 0) + 1
-    while session.scalar(select(Department.id).where(Department.code == f"D{n:02d}")) is not None:
-        n += 1
-    return f"D{n:02d}"
+_CODE = re.compile(r"[A-Z0-9_-]{1,30}")
+
+
+def department_code(session: Session, name: str) -> str:
+    """The 部门编号 of a new department not on the usual county list (those have fixed codes such as "SJ").
+
+    Made from the name, so that the same department set up on two offline PCs gets the same code and two
+    different departments practically never share one: the 司法局 tells the senders of 数据包 apart by it (a
+    running number, D01 on every PC, would make two departments one sender)."""
+    digest = hashlib.sha256("".join(name.split()).encode("utf-8")).hexdigest().upper()  # spaces ignored
+    for length in (6, 8, 12, 16):
+        code = f"D{digest[:length]}"
+        if session.scalar(select(Department.id).where(Department.code == code)) is None:
+            return code
+    raise DepartmentError(f"无法为部门“{name}”生成部门编号，请换一个名称。")
 
 
 def save_department(session: Session, row: DepartmentRow) -> int:
@@ -83,9 +95,16 @@ def save_department(session: Session, row: DepartmentRow) -> int:
     clash = session.scalar(select(Department).where(Department.name == name, Department.id != (row.id or -1)))
     if clash is not None:
         raise DepartmentError(f"已有同名部门“{name}”{'（已归档）' if clash.archived else ''}，不能重复添加。")
+    code = row.code.strip().upper()
+    if code and not _CODE.fullmatch(code):
+        raise DepartmentError("部门编号只能由字母、数字、“-”和“_”组成，最多 30 位，如“SJ”。")
+    if code:
+        holder = session.scalar(select(Department).where(Department.code == code, Department.id != (row.id or -1)))
+        if holder is not None:
+            raise DepartmentError(f"部门编号“{code}”已由“{holder.name}”使用，各部门的编号不能相同。")
     if row.id is None:
         department = Department(
-            code=row.code.strip() or _next_code(session),
+            code=code or department_code(session, name),
             name=name,
             sort_order=(session.scalar(select(func.max(Department.sort_order))) or 0) + 1,
         )
@@ -96,6 +115,7 @@ def save_department(session: Session, row: DepartmentRow) -> int:
             raise DepartmentError("该部门已不存在，请刷新后重试。")
         department = found
         department.name = name
+        department.code = code or department.code
     department.short_name = short
     department.is_market_regulation = row.is_market_regulation
     department.contact_person = row.contact_person.strip()

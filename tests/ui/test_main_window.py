@@ -193,6 +193,38 @@ def test_departments_tab_adds_and_archives_a_department(qtbot: QtBot, demo_db: D
     assert any("已有同名部门" in t for t in dialogs.seen)
 
 
+def test_a_departments_code_is_shown_and_changed_only_after_a_warning(  # type: ignore[no-untyped-def]
+    qtbot: QtBot, demo_db: Database, dialogs
+) -> None:
+    from ui.widgets.departments import COLUMNS, DepartmentDialog
+
+    window = _window(qtbot, demo_db)
+    page = window.show_page(SettingsPage)
+    assert isinstance(page, SettingsPage)
+    panel = page.departments
+    code_column = [c.title for c in COLUMNS].index("部门编号")
+    row = next(r for r in range(panel.model.rowCount()) if panel.model.index(r, 0).data() == "示范县教育局")
+    assert panel.model.index(row, code_column).data() == "JY"
+    dialog = DepartmentDialog(window.context, panel.model.row_object(row), panel)
+    assert dialog.code.text() == "JY"
+    dialog.code.setText("jy-2")
+    dialogs.answer("取消")
+    dialog.save()
+    assert dialog.result() != DepartmentDialog.DialogCode.Accepted
+    assert "司法局按部门编号区分" in dialogs.seen[-1]
+    dialogs.answer("修改编号")
+    dialog.save()
+    assert dialog.result() == DepartmentDialog.DialogCode.Accepted
+    panel.refresh()
+    assert panel.model.index(row, code_column).data() == "JY-2"
+    clash = DepartmentDialog(window.context, panel.model.row_object(row), panel)
+    clash.code.setText("SJ")
+    dialogs.answer("修改编号", "确定")
+    clash.save()
+    assert clash.result() != DepartmentDialog.DialogCode.Accepted
+    assert "部门编号“SJ”已由“示范县市场监督管理局”使用" in dialogs.seen[-1]
+
+
 def test_the_own_department_is_chosen_in_settings_and_kept_when_other_fields_are_saved(
     qtbot: QtBot, demo_db: Database
 ) -> None:

@@ -29,6 +29,7 @@ from ui.widgets.dialog_buttons import accept_cancel_buttons
 COLUMNS: list[Column[DepartmentRow]] = [
     Column("部门名称", lambda d: d.name + ("（已归档）" if d.archived else "")),
     Column("简称", lambda d: d.short_name),
+    Column("部门编号", lambda d: d.code),
     Column("市场监管领域", lambda d: "是" if d.is_market_regulation else ""),
     Column("联系人", lambda d: d.contact_person),
     Column("联系电话", lambda d: d.contact_phone),
@@ -52,12 +53,17 @@ class DepartmentDialog(QDialog):
         self.name = QLineEdit(row.name if row else "")
         self.short_name = QLineEdit(row.short_name if row else "")
         self.short_name.setPlaceholderText("用于文书编号，如“示市监”")
+        self.code = QLineEdit(row.code if row else "")
+        self.code.setMaxLength(30)
+        self.code.setPlaceholderText("留空则按部门名称自动生成")
+        self.code.setToolTip("司法局按部门编号区分各部门报来的数据包；同一部门在各台电脑上应使用同一编号。")
         self.market = QCheckBox("属于市场监管领域")
         self.market.setChecked(bool(row and row.is_market_regulation))
         self.contact_person = QLineEdit(row.contact_person if row else "")
         self.contact_phone = QLineEdit(row.contact_phone if row else "")
         form.addRow("部门名称：", self.name)
         form.addRow("简称：", self.short_name)
+        form.addRow("部门编号：", self.code)
         form.addRow("", self.market)
         form.addRow("联系人：", self.contact_person)
         form.addRow("联系电话：", self.contact_phone)
@@ -71,13 +77,23 @@ class DepartmentDialog(QDialog):
             id=self.row.id if self.row else None,
             name=self.name.text(),
             short_name=self.short_name.text(),
-            code=self.row.code if self.row else "",
+            code=self.code.text(),
             is_market_regulation=self.market.isChecked(),
             contact_person=self.contact_person.text(),
             contact_phone=self.contact_phone.text(),
         )
 
     def save(self) -> None:
+        before = self.row.code if self.row else ""
+        after = self.code.text().strip().upper()
+        if before and after not in ("", before) and not feedback.confirm(
+            self,
+            f"部门编号将由“{before}”改为“{after}”。\n\n"
+            "司法局按部门编号区分各部门报来的数据包：已经报送过数据包的部门改了编号，司法局会把以后的数据包"
+            "当作另一个部门的。只有编号与别的部门相同、或与司法局约定的编号不符时才需要修改。",
+            ok_text="修改编号",
+        ):
+            return
         try:
             with transaction(self.context.database.sessions) as session:
                 self.saved_id = save_department(session, self.edited())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -14,11 +15,13 @@ from app.database import Database, open_database
 from app.exchange import (
     KeyChangedError,
     OwnDepartmentError,
+    SenderCodeClashError,
     import_package,
     list_received,
     received_facts,
 )
 from app.paths import DATA_DIR_ENV
+from app.registry.departments import list_departments, save_department
 from app.settings import load_settings, save_settings
 from db.base import utcnow
 from db.engine import transaction
@@ -103,6 +106,29 @@ def test_a_changed_sender_key_is_refused_until_the_clerk_accepts_it(
         assert "更换签名密钥" in summary and reinstalled.fingerprint in summary
         # both keys are now accepted for SJ: the earlier key's packages still import
         assert import_package(session, genuine.path).duplicate
+
+
+def test_two_departments_with_one_code_are_refused_even_when_the_clerk_would_accept_the_key(
+    sender: Database, receiver: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another department's PC uses the code 市场监管局 is known by: accepting its key would make the two one
+    sender (each package replacing the other's figures), so it is refused whatever the clerk answers."""
+    genuine = export(sender, tmp_path / "market.sjpkg", now=at(1))
+    with transaction(sender.sessions) as session:
+        market = next(r for r in list_departments(session) if r.code == "SJ")
+        save_department(session, dataclasses.replace(market, name="示范县水务局"))
+    with monkeypatch.context() as patch:  # the water bureau's own PC: its own installation key
+        patch.setenv(DATA_DIR_ENV, str(tmp_path / "water-bureau"))
+        other = export(sender, tmp_path / "water.sjpkg", now=at(2))
+    with receiver.sessions() as session:
+        import_package(session, genuine.path)
+    before = table_counts(receiver)
+    for accept in (False, True):
+        with receiver.sessions() as session, pytest.raises(SenderCodeClashError) as refused:
+            import_package(session, other.path, accept_new_key=accept)
+        assert "部门编号“SJ”在本机属于“示范县市场监督管理局”" in refused.value.message_zh
+        assert "示范县水务局" in refused.value.message_zh and "未写入任何数据" in refused.value.message_zh
+    assert table_counts(receiver) == before
 
 
 def test_a_package_of_this_installations_own_department_is_refused(
