@@ -26,8 +26,6 @@ def _db_location(args: argparse.Namespace) -> str:
     return str(default_db_path())
 
 
-
-
 def cmd_gui(args: argparse.Namespace) -> int:
     from ui.application import run_gui
 
@@ -190,7 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="PATH", default=None, help=db_help)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--empty", action="store_true", help="新数据库的初始设置中预选“从空白开始”（图形界面）")
+    parser.add_argument(
+        "--empty", action="store_true", help="新数据库的初始设置中预选“从空白开始”（图形界面）"
+    )
     parser.set_defaults(handler=cmd_gui)
     sub = parser.add_subparsers(title="命令", metavar="COMMAND")
 

@@ -113,8 +113,10 @@ def main() -> None:
         env.setdefault("QT_QPA_PLATFORM", "xcb" if env.get("DISPLAY") else "offscreen")
         os.environ["SHUANGSUIJI_DATA_DIR"] = folder
         database = prepare(source, Path(folder))
-        print(f"database: {args.entities:,} objects, {database.stat().st_size / 2**20:.1f} MB; "
-              f"Qt platform {env['QT_QPA_PLATFORM']}")
+        print(
+            f"database: {args.entities:,} objects, {database.stat().st_size / 2**20:.1f} MB; "
+            f"Qt platform {env['QT_QPA_PLATFORM']}"
+        )
         run_once(database, env)  # the first start after a copy migrates nothing but warms nothing either
         cold: list[dict[str, float]] = []
         warm: list[dict[str, float]] = []

@@ -157,7 +157,19 @@ def check_frozen(folder: Path) -> None:
         # 数据包: signing (cryptography), the facts and the zip checks, as the 司法局's PC will run them.
         package = str(work / "SJ.sjpkg")
         year = str(dt.date.today().year)
-        frozen(folder, "package", "export", "--department", "SJ", "--year", year, package, "--db", database, env=env)
+        frozen(
+            folder,
+            "package",
+            "export",
+            "--department",
+            "SJ",
+            "--year",
+            year,
+            package,
+            "--db",
+            database,
+            env=env,
+        )
         frozen(folder, "package", "show", package, env=env)
         left = sorted(p.name for p in (work / "data").iterdir()) if (work / "data").exists() else []
         say(f"检查用的临时数据目录：{left or '（空）'}")

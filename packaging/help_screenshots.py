@@ -731,7 +731,6 @@ class Studio:
         self.save("backup", self._admin_window)
         self.database.sign_in(self.clerk)
 
-
     def shot_reports(self) -> None:
         """统计上报 needs a year of work: a second, small demo county with it (the other shots need a county
         whose tasks they make themselves)."""

@@ -68,7 +68,9 @@ def database_intact_at_start(path: Path) -> bool:
     if not is_sqlite_file(path):
         return True
     report = check_integrity(path, quick=True)
-    log.info("integrity check of %s: %s in %.2f s", path, "ok" if report.ok else report.problems, report.seconds)
+    log.info(
+        "integrity check of %s: %s in %.2f s", path, "ok" if report.ok else report.problems, report.seconds
+    )
     if report.ok:
         return True
     from ui.widgets.damaged_database import offer_restore

@@ -126,7 +126,9 @@ def _show_main_window(database: Database, timeout: float) -> float | None:
     finally:
         window.close()
         window.deleteLater()
-    _say(f"  关于：版本 {version}；Qt 平台 {app.platformName()}；界面翻译 zh_CN 已加载；{len(window.entries)} 个页面均可打开")
+    _say(
+        f"  关于：版本 {version}；Qt 平台 {app.platformName()}；界面翻译 zh_CN 已加载；{len(window.entries)} 个页面均可打开"
+    )
     return seconds
 
 

@@ -99,7 +99,9 @@ def save_department(session: Session, row: DepartmentRow) -> int:
     if code and not _CODE.fullmatch(code):
         raise DepartmentError("部门编号只能由字母、数字、“-”和“_”组成，最多 30 位，如“SJ”。")
     if code:
-        holder = session.scalar(select(Department).where(Department.code == code, Department.id != (row.id or -1)))
+        holder = session.scalar(
+            select(Department).where(Department.code == code, Department.id != (row.id or -1))
+        )
         if holder is not None:
             raise DepartmentError(f"部门编号“{code}”已由“{holder.name}”使用，各部门的编号不能相同。")
     if row.id is None:

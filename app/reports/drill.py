@@ -72,7 +72,9 @@ def _code(entity: EntityFact | None) -> str:
 def _drawn(facts: Facts) -> dict[str, tuple[DrawFact, str, int]]:
     """Each drawn object's key → its draw, its entity key and its place in the draw (抽中顺序)."""
     return {
-        object_key(d.task_key, e): (d, e, position) for d in facts.draws for position, e in enumerate(d.entity_keys)
+        object_key(d.task_key, e): (d, e, position)
+        for d in facts.draws
+        for position, e in enumerate(d.entity_keys)
     }
 
 

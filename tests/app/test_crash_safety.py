@@ -372,7 +372,9 @@ def raw_state(path: Path) -> tuple[str, tuple[tuple[str, str], ...], dict[str, i
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         revision = str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
-        schema = tuple(sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")))
+        schema = tuple(
+            sorted(conn.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"))
+        )
         counts = {
             name: int(conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0])
             for kind, name in schema

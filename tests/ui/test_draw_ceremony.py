@@ -212,7 +212,14 @@ def test_the_final_table_keeps_every_row_on_one_line_at_1920x1080(qtbot: QtBot) 
     long_name = "示范县鼎盛建材销售有限责任公司城关镇第二分店（原示范县鼎盛五金交电门市部）"
     people = [("张建国", "469099010001"), ("李明", "469099010002"), ("王芳", "469099020003")]
     results = [
-        ResultLine(n, long_name, f"91469099MA5T{n:05d}X", "", [f"{a}（{b}）" for a, b in people], [a for a, _ in people])
+        ResultLine(
+            n,
+            long_name,
+            f"91469099MA5T{n:05d}X",
+            "",
+            [f"{a}（{b}）" for a, b in people],
+            [a for a, _ in people],
+        )
         for n in range(1, 13)
     ]
     window.show_final(results, "ab" * 32)
@@ -225,7 +232,9 @@ def test_the_final_table_keeps_every_row_on_one_line_at_1920x1080(qtbot: QtBot) 
         assert label.height() < 2 * line, f"{label.text()!r} takes more than one line"
         assert label.fontMetrics().horizontalAdvance(label.text()) <= label.width() + 1, label.text()
     shown = {label.text() for label in cells}
-    assert "张建国、李明、王芳" in shown, "inspectors by name in the table (执法证号 were shown at the reveal)"
+    assert "张建国、李明、王芳" in shown, (
+        "inspectors by name in the table (执法证号 were shown at the reveal)"
+    )
     assert any(text.endswith("…") for text in shown), "the long name is shortened, not cut off"
     assert all(label.toolTip() for label in cells if label.text().endswith("…"))
 

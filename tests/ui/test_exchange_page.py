@@ -99,8 +99,6 @@ def open_page(qtbot: QtBot, database: Database) -> ExchangePage:
     return page
 
 
-
-
 class FileDialogs:
     """QFileDialog's static functions, answering with the paths a test gives and noting what was suggested."""
 

@@ -20,8 +20,6 @@ from ui.pages.plans_page import NewPlanDialog, PlansPage, RowDialog, SignDialog
 YEAR = DEMO_YEAR + 1
 
 
-
-
 def _department_with_items(db: Database) -> int:
     with db.sessions() as s:
         for dept in s.scalars(select(Department).order_by(Department.sort_order)):
@@ -158,6 +156,8 @@ def test_draft_row_submit_file_and_adjust(
     assert sheet.cell(row=4, column=9).value == "7月"
     with page.context.database.sessions() as session:
         exported = session.scalars(
-            select(AuditEntry.summary).where(AuditEntry.action == "导出", AuditEntry.object_type == "年度抽查计划")
+            select(AuditEntry.summary).where(
+                AuditEntry.action == "导出", AuditEntry.object_type == "年度抽查计划"
+            )
         ).all()
     assert [text.split("：")[0] for text in exported] == ["导出计划表“plan.xlsx”", "导出计划表“plan.pdf”"]

@@ -91,8 +91,6 @@ def column(page: ReportsPage, name: str) -> int:
     return table.column_index(name)
 
 
-
-
 # --- the preview ----------------------------------------------------------------------------------------
 
 

@@ -39,8 +39,6 @@ YEAR = DEMO_YEAR + 1
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
-
-
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[QUrl]:
     """Files handed to the system viewer are recorded instead of opened; the data directory is private."""

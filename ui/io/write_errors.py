@@ -41,7 +41,9 @@ def write_failure_text(exc: BaseException, path: Path) -> str:
     return f"无法写入文件 {path}：{exc}"
 
 
-def issue_list_written(parent: QWidget, context: AppContext, file_name: str, target: Path, written: int) -> None:
+def issue_list_written(
+    parent: QWidget, context: AppContext, file_name: str, target: Path, written: int
+) -> None:
     """After an import's issue list was saved: the status bar says where, and the clerk may open it."""
     log.info("issue list of %s written to %s (%d messages)", file_name, target, written)
     context.status_message.emit(f"问题清单已导出：{target}")

@@ -852,7 +852,13 @@ class PlansPage(Page):
             feedback.error(self, f"{what}未能写入“{path}”：{exc.strerror or exc}", title=what)
             return None
         with transaction(self.context.database.sessions) as session:
-            record_event(session, "导出", "年度抽查计划", plan.plan_id, f"导出计划表“{Path(written).name}”：{plan.title}")
+            record_event(
+                session,
+                "导出",
+                "年度抽查计划",
+                plan.plan_id,
+                f"导出计划表“{Path(written).name}”：{plan.title}",
+            )
         self.context.status_message.emit(f"计划表已导出：{written}")
         return written
 

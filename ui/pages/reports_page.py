@@ -797,7 +797,9 @@ def _build(
     tables = {kind: build_table(kind, facts, codes) for kind in TABLE_KINDS}
     for kind, rows in (reported.rows if reported else {}).items():
         if rows and kind in tables:
-            tables[kind] = with_reported(tables[kind], facts, rows, skip_codes=reported.skip_codes if reported else ())
+            tables[kind] = with_reported(
+                tables[kind], facts, rows, skip_codes=reported.skip_codes if reported else ()
+            )
     return tables, progress_charts(facts, codes)
 
 

@@ -86,12 +86,16 @@ class DepartmentDialog(QDialog):
     def save(self) -> None:
         before = self.row.code if self.row else ""
         after = self.code.text().strip().upper()
-        if before and after not in ("", before) and not feedback.confirm(
-            self,
-            f"部门编号将由“{before}”改为“{after}”。\n\n"
-            "司法局按部门编号区分各部门报来的数据包：已经报送过数据包的部门改了编号，司法局会把以后的数据包"
-            "当作另一个部门的。只有编号与别的部门相同、或与司法局约定的编号不符时才需要修改。",
-            ok_text="修改编号",
+        if (
+            before
+            and after not in ("", before)
+            and not feedback.confirm(
+                self,
+                f"部门编号将由“{before}”改为“{after}”。\n\n"
+                "司法局按部门编号区分各部门报来的数据包：已经报送过数据包的部门改了编号，司法局会把以后的数据包"
+                "当作另一个部门的。只有编号与别的部门相同、或与司法局约定的编号不符时才需要修改。",
+                ok_text="修改编号",
+            )
         ):
             return
         try:

@@ -502,9 +502,11 @@ class FirstRunWizard(QWizard):
         started = time.perf_counter()
         try:
             database, signed, result = run_with_progress(
-                self, "正在建立数据库", lambda progress: create_database(
+                self,
+                "正在建立数据库",
+                lambda progress: create_database(
                     self.path, choices, progress, demo_year_of_work=self.DEMO_YEAR_OF_WORK
-                )
+                ),
             )
         except Exception as exc:  # every failure is told; the file is already removed
             log.exception("first-run setup failed for %s", self.path)

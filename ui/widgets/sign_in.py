@@ -43,7 +43,12 @@ class _FormDialog(QDialog):
     """A titled form with an explanation, a red problem line and an accept/cancel row."""
 
     def __init__(
-        self, title: str, intro: str, accept_text: str, parent: QWidget | None = None, cancel_text: str = "取消"
+        self,
+        title: str,
+        intro: str,
+        accept_text: str,
+        parent: QWidget | None = None,
+        cancel_text: str = "取消",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)

@@ -142,7 +142,9 @@ def test_the_key_lives_in_the_credential_store_when_there_is_one(
 
     from app.audit import keys
 
-    previous = keyring.get_keyring()  # the session's (no store: PYTHON_KEYRING_BACKEND), before the env changes
+    previous = (
+        keyring.get_keyring()
+    )  # the session's (no store: PYTHON_KEYRING_BACKEND), before the env changes
     folder = tmp_path / "install"
     folder.mkdir()
     monkeypatch.setenv("SHUANGSUIJI_DATA_DIR", str(folder))

@@ -77,7 +77,9 @@ def county_with_draws(demo_template: Path, path: Path, draws: dict[str, int]) ->
 @pytest.fixture(scope="session")
 def sender_template(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo county after three 市场监管局 (SJ) draws and one 卫健委 (WJ) draw."""
-    return county_with_draws(demo_template, tmp_path_factory.mktemp("sender") / "sender.db", {"SJ": 3, "WJ": 1})
+    return county_with_draws(
+        demo_template, tmp_path_factory.mktemp("sender") / "sender.db", {"SJ": 3, "WJ": 1}
+    )
 
 
 @pytest.fixture

@@ -102,7 +102,10 @@ def test_audit_verify_reports_the_dropped_triggers_and_re_verification_finds_the
         database.close()
     edited = run_app("audit", "verify", "--db", path, timeout=120)
     assert edited.returncode == 1
-    assert "〔收到的数据包〕收到的数据包 #1" in edited.stdout and "统计数据（facts.json）已被改动" in edited.stdout
+    assert (
+        "〔收到的数据包〕收到的数据包 #1" in edited.stdout
+        and "统计数据（facts.json）已被改动" in edited.stdout
+    )
     drop_protection(path)  # the shared helper drops these too
     conn = sqlite3.connect(path)
     try:

@@ -53,7 +53,11 @@ def test_a_code_can_be_set_but_not_to_one_in_use_or_malformed(demo_db: Database)
     with demo_db.sessions() as session:
         added = next(r for r in list_departments(session) if r.id == new_id)
     assert added.code == "SW-1"
-    for code, words in (("SJ", "已由“示范县市场监督管理局”使用"), ("水务", "只能由字母、数字"), ("X" * 31, "最多 30 位")):
+    for code, words in (
+        ("SJ", "已由“示范县市场监督管理局”使用"),
+        ("水务", "只能由字母、数字"),
+        ("X" * 31, "最多 30 位"),
+    ):
         with pytest.raises(DepartmentError) as caught, transaction(demo_db.sessions) as session:
             save_department(session, dataclasses.replace(added, code=code))
         assert words in caught.value.message_zh

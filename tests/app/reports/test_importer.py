@@ -386,7 +386,9 @@ def test_more_inspected_than_drawn_is_only_a_warning(h1: Facts, target: Database
         preview = preview_report_import(session, path)
     warnings = [m for m in preview.messages() if m.startswith("[警告]")]
     assert preview.can_apply
-    assert any("第8行 已检查数（4）大于抽取数（3）" in m and "请核对" in m for m in warnings), preview.messages()
+    assert any("第8行 已检查数（4）大于抽取数（3）" in m and "请核对" in m for m in warnings), (
+        preview.messages()
+    )
 
 
 @pytest.mark.parametrize("case", list(BAD))
