@@ -12,7 +12,7 @@ from pathlib import Path
 
 from app import __version__
 from app.console import fail as _fail
-from app.console import progress_printer
+from app.console import open_or_report, progress_printer
 from app.console import say as _say
 
 Handler = Callable[[argparse.Namespace], int]
@@ -35,7 +35,6 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     import time
 
-    from app.database import DatabaseOpenError, DatabaseVersionError, open_database
     from app.demo import build_demo
     from app.demo.generate import DemoError
     from db.engine import transaction
@@ -43,10 +42,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.entities < 0:
         return _fail("错误：--entities 不能为负数。")
     started = time.perf_counter()
-    try:
-        database = open_database(_db_location(args))
-    except (DatabaseOpenError, DatabaseVersionError) as exc:
-        return _fail(f"错误：{exc.message_zh}")
+    database = open_or_report(_db_location(args), create=True)
+    if database is None:
+        return 2
     progress = progress_printer(_say)
 
     try:

@@ -6,6 +6,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.database import Database
 
 
 def say(text: str) -> None:
@@ -37,3 +41,15 @@ def progress_printer(out: Callable[[str], None] = err) -> Callable[[str, float],
             out(f"  {percent:3d}%  {stage}")
 
     return report
+
+
+def open_or_report(location: str, *, create: bool = False) -> Database | None:
+    """The database a command works on; None after telling on stderr why it cannot be opened (a missing file
+    when ``create`` is False, not a database of this program, one from a newer version) — exit code 2."""
+    from app.database import DatabaseOpenError, DatabaseVersionError, open_database
+
+    try:
+        return open_database(location, create=create)
+    except (DatabaseOpenError, DatabaseVersionError) as exc:
+        err(f"错误：{exc.message_zh}")
+        return None

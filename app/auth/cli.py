@@ -8,6 +8,7 @@ import getpass
 import sys
 
 from app.auth.users import UserError, list_users, reset_password
+from app.console import open_or_report
 from db.models import User
 
 
@@ -25,13 +26,10 @@ def _read_password() -> str | None:
 
 
 def run_users(args: argparse.Namespace, location: str) -> int:
-    from app.database import DatabaseOpenError, DatabaseVersionError, open_database
     from db.engine import transaction
 
-    try:
-        database = open_database(location, create=False)
-    except (DatabaseOpenError, DatabaseVersionError) as exc:
-        print(f"错误：{exc.message_zh}", file=sys.stderr)
+    database = open_or_report(location)
+    if database is None:
         return 2
     try:
         if args.users_action == "list":

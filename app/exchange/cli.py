@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from app.reports.period import Period
 
 from app.console import err as _err
+from app.console import open_or_report
 from app.console import progress_printer as _progress
 from app.console import say as _say
 
@@ -66,15 +67,12 @@ def parse_period(
 def run_export(department: str, period: Period, file: Path, db_location: str) -> int:
     from sqlalchemy import select
 
-    from app.database import DatabaseOpenError, DatabaseVersionError, open_database
     from app.exchange.errors import ExportFileError, ExportRefusedError
     from app.exchange.export import export_package
     from db.models import Department
 
-    try:
-        database = open_database(db_location, create=False)
-    except (DatabaseOpenError, DatabaseVersionError) as exc:
-        _err(f"错误：{exc.message_zh}")
+    database = open_or_report(db_location)
+    if database is None:
         return 2
     try:
         with database.sessions() as session:
@@ -107,7 +105,6 @@ def run_show(file: Path) -> int:
 
 
 def run_import(file: Path, db_location: str, *, accept_new_key: bool = False) -> int:
-    from app.database import DatabaseOpenError, DatabaseVersionError, open_database
     from app.exchange.errors import (
         ImportRefusedError,
         KeyChangedError,
@@ -116,10 +113,8 @@ def run_import(file: Path, db_location: str, *, accept_new_key: bool = False) ->
     )
     from app.exchange.importing import import_package
 
-    try:
-        database = open_database(db_location, create=False)
-    except (DatabaseOpenError, DatabaseVersionError) as exc:
-        _err(f"错误：{exc.message_zh}")
+    database = open_or_report(db_location)
+    if database is None:
         return 2
     try:
         with database.sessions() as session:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.console import err as _err
 from app.console import json_line as _json
+from app.console import open_or_report
 from app.console import progress_printer as _progress
 from app.console import say as _say
 
@@ -23,7 +24,6 @@ _SHOWN_MESSAGES = 20
 
 def run_import(kind: str, file: Path, db_location: str, *, dry_run: bool = False) -> int:
     """The import command; returns the exit code."""
-    from app.database import DatabaseOpenError, DatabaseVersionError, open_database
     from app.io import ImportFileError, ImportRefusedError, apply_import, preview_import
 
     if kind not in _KINDS:
@@ -32,10 +32,8 @@ def run_import(kind: str, file: Path, db_location: str, *, dry_run: bool = False
         )
         _json(_ZERO)
         return 2
-    try:
-        database = open_database(db_location)
-    except (DatabaseOpenError, DatabaseVersionError) as exc:
-        _err(f"错误：{exc.message_zh}")
+    database = open_or_report(db_location, create=True)
+    if database is None:
         _json(_ZERO)
         return 2
     session = database.sessions()
@@ -95,17 +93,14 @@ def run_import(kind: str, file: Path, db_location: str, *, dry_run: bool = False
 
 def run_export(kind: str, file: Path, db_location: str, *, include_personal: bool = False) -> int:
     """The export command; returns the exit code."""
-    from app.database import DatabaseOpenError, DatabaseVersionError, open_database
     from app.io import ExportError, export_registry
     from app.registry.fields import registry_spec
 
     if kind not in _KINDS:
         _err(f"错误：名录类型“{kind}”无效，应为 entities、inspectors 或 items。")
         return 2
-    try:
-        database = open_database(db_location, create=False)
-    except (DatabaseOpenError, DatabaseVersionError) as exc:
-        _err(f"错误：{exc.message_zh}")
+    database = open_or_report(db_location)
+    if database is None:
         return 2
     try:
         with database.sessions() as session:

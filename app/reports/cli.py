@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from app.console import err as _err
 from app.console import json_line as _json
+from app.console import open_or_report
 from app.console import progress_printer as _progress
 from app.console import say as _say
 
@@ -67,16 +68,13 @@ def run_report_import(
 ) -> int:
     """The command; returns the exit code."""
     from app.auth.roles import PermissionDenied
-    from app.database import DatabaseOpenError, DatabaseVersionError, open_database
     from app.io.errors import ImportFileError, ImportRefusedError
     from app.reports.errors import ReportError
     from app.reports.importer import apply_report_import, preview_report_import
 
     started = time.perf_counter()
-    try:
-        database = open_database(db_location, create=False)
-    except (DatabaseOpenError, DatabaseVersionError) as exc:
-        _err(f"错误：{exc.message_zh}")
+    database = open_or_report(db_location)
+    if database is None:
         _json(_ZERO)
         return 2
     session = database.sessions()
