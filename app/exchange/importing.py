@@ -40,6 +40,7 @@ from app.exchange.errors import (
 )
 from app.exchange.format import FACTS, MANIFEST, SIGNATURE, Manifest, Signature
 from app.exchange.reading import PackageReport, inspect_package
+from app.hashing import file_sha256
 from app.reports.period import Period
 from app.settings import load_settings
 from db.base import utcnow
@@ -54,14 +55,10 @@ DUPLICATE = "duplicate"
 
 def _file_sha256(path: str | Path) -> str:
     """SHA-256 of the whole file ("" when it cannot be read: :func:`inspect_package` then says why)."""
-    digest = hashlib.sha256()
     try:
-        with Path(path).open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
+        return file_sha256(path)
     except OSError:
         return ""
-    return digest.hexdigest()
 
 
 def local_time(moment: dt.datetime) -> str:

@@ -8,7 +8,6 @@ the operator (经营者) of a 个体工商户 — where a name contains the oper
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.hashing import file_sha256
 from app.inspections.common import get_task
 from app.inspections.errors import PublicationError
 from app.registry.codes import EntityCodeKind, classify_entity_code, mask_id_number, normalize_code
@@ -154,11 +154,7 @@ def publication_title(session: Session, task_id: int) -> str:
 def file_fingerprint(path: str | Path) -> tuple[str, str]:
     """(file name, SHA-256) of a published file."""
     target = Path(path)
-    digest = hashlib.sha256()
-    with target.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return target.name, digest.hexdigest()
+    return target.name, file_sha256(target)
 
 
 def publish_task(

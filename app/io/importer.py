@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import bulk, record_event
 from app.faults import crash_point
+from app.hashing import file_sha256
 from app.io.errors import ImportRefusedError
 from app.io.header import Layout, resolve_layout, save_mapping
 from app.io.plan_common import PlanBase, begin_write
@@ -81,14 +81,6 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fingerprint(session: Session, kind: str) -> tuple[Any, ...]:
@@ -178,7 +170,7 @@ def _preview(
         kind=kind,
         path=file_path,
         file_name=file_path.name,
-        file_sha256=_sha256(file_path),
+        file_sha256=file_sha256(file_path),
         file_format=file_format,
         sheet=sheet_name,
         header_rows=tuple(r + 1 for r in layout.header_rows),
