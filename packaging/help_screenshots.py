@@ -731,21 +731,19 @@ class Studio:
         self.save("backup", self._admin_window)
         self.database.sign_in(self.clerk)
 
-    def shot_reports(self) -> None:
-        """统计上报 needs a year of work: a second, small demo county with it (the other shots need a county
-        whose tasks they make themselves)."""
+    @contextlib.contextmanager
+    def _worked_county(self, name: str) -> Iterator[Any]:
+        """A second, small demo county with its year of work, the clerk signed in, for 统计上报 and 数据交换
+        (the other shots need a county whose tasks they make themselves)."""
         from app.auth.roles import command_line_actor
         from app.auth.users import authenticate, create_first_admin, create_user
         from app.database import open_database
         from app.demo import build_demo
         from db.engine import transaction
         from db.enums import UserRole
-        from ui.context import AppContext
-        from ui.main_window import MainWindow
-        from ui.pages.reports_page import ReportsPage
 
         assert self.database.path is not None
-        database = open_database(self.database.path.with_name("reports.db"), actor=command_line_actor())
+        database = open_database(self.database.path.with_name(f"{name}.db"), actor=command_line_actor())
         try:
             with transaction(database.sessions) as session:
                 build_demo(session, entities=3_000, year=self.year, year_of_work=True)
@@ -755,19 +753,69 @@ class Studio:
             with transaction(database.sessions) as session:
                 create_user(session, CLERK[0], CLERK[1], UserRole.CLERK, CLERK[2])
             database.sign_in(authenticate(database.sessions, CLERK[0], CLERK[2]).actor)
-            window = MainWindow(AppContext(database))
-            window.resize(*MAIN_SIZE)
-            window.show()
-            window.db_label.setText(f"数据库：{WINDOWS_DATA_DIR}\\shuangsuiji.db")
-            page = window.show_page(ReportsPage)
-            page.select_table("progress")
-            settle(200)
-            self.save("reports", window)
-            window.close()
-            window.deleteLater()
-            settle(50)
+            yield database
         finally:
             database.close()
+
+    def _page_shot(self, database: Any, page_class: type, name: str, prepare: Callable[[Any], None]) -> None:
+        from ui.context import AppContext
+        from ui.main_window import MainWindow
+
+        window = MainWindow(AppContext(database))
+        window.resize(*MAIN_SIZE)
+        window.show()
+        window.db_label.setText(f"数据库：{WINDOWS_DATA_DIR}\\shuangsuiji.db")
+        prepare(window.show_page(page_class))
+        settle(200)
+        self.save(name, window)
+        window.close()
+        window.deleteLater()
+        settle(50)
+
+    def shot_reports(self) -> None:
+        from ui.pages.reports_page import ReportsPage
+
+        with self._worked_county("reports") as database:
+            self._page_shot(database, ReportsPage, "reports", lambda page: page.select_table("progress"))
+
+    def shot_exchange(self) -> None:
+        """数据交换 as the 司法局 sees it: the 数据包 of 卫健委 and 生态环境局 for the year, imported (exported from
+        the worked county as those departments' PCs would)."""
+        from sqlalchemy import select
+
+        from app.auth.roles import command_line_actor
+        from app.exchange import export_package, import_package
+        from app.reports import Period
+        from app.settings import load_settings, save_settings
+        from db.engine import transaction
+        from db.models import Department
+        from ui.pages.exchange_page import ExchangePage
+
+        with self._worked_county("exchange") as database:
+            assert database.path is not None
+            clerk = database.actor
+            with database.sessions() as session:
+                own = load_settings(session)
+            for code in ("WJ", "HB", ""):  # each sent from its own PC, where 单位名称 is that department
+                database.sign_in(command_line_actor())  # settings are the administrator's
+                with transaction(database.sessions) as session:
+                    department = session.scalars(select(Department).where(Department.code == code)).first()
+                    name = department.name if department else own.bureau_name
+                    save_settings(session, dataclasses.replace(own, bureau_name=name))
+                database.sign_in(clerk)
+                if department is not None:
+                    with database.sessions() as session:
+                        package = database.path.with_name(f"{code}.sjpkg")
+                        export_package(session, department.id, Period.year(self.year), package)
+            for code in ("WJ", "HB"):
+                with database.sessions() as session:
+                    import_package(session, database.path.with_name(f"{code}.sjpkg"))
+
+            def prepare(page: Any) -> None:
+                page.refresh()
+                page.table.selectRow(0)
+
+            self._page_shot(database, ExchangePage, "exchange", prepare)
 
 
 # Name → how to take it. Order matters: the ceremony's screens come before the reveal, the home page last.
@@ -792,6 +840,7 @@ SHOTS: dict[str, Callable[[Studio], None]] = {
     "users": Studio.shot_users,
     "backup": Studio.shot_backup,
     "reports": Studio.shot_reports,
+    "exchange": Studio.shot_exchange,
     "home": Studio.shot_home,
 }
 
