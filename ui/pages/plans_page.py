@@ -1,78 +1,62 @@
 """年度抽查计划: the year's plans, a plan's rows, drafting, 报审 and 审核备案, recorded 调整 and the history of
-versions, and the 《XX年度行政执法检查计划表》 as Excel or PDF."""
+versions, and the 《XX年度行政执法检查计划表》 as Excel or PDF.
+
+Beside this page: :mod:`ui.pages.plan_exports` (the plan table as Excel or PDF) and the widgets
+:mod:`ui.widgets.plan_dialogs` (新建计划, who signs a 报审 or 审核备案), :mod:`ui.widgets.plan_row_dialogs`
+(a row 新增/编辑/调整, 调整：删除行), :mod:`ui.widgets.plan_history` (历史版本),
+:mod:`ui.widgets.plan_import_dialog` (导入计划表) and :mod:`ui.widgets.county_view` (全县联合视图)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
-from app.audit import record_event
 from app.auth.roles import Permission
-from app.forms.errors import PrintingError
 from app.plans import (
     AddRow,
     EditRow,
     PlanError,
     PlanLine,
     RemoveRow,
-    RevisionLine,
-    RowDiff,
     RowInput,
     RowLine,
     add_row,
     adjust_plan,
-    all_departments,
-    base_count,
-    compare_revisions,
     create_plan,
     departments_without_plan,
     file_plan,
-    items_for_department,
     list_plans,
-    parse_ratio,
-    percent_text,
     plan_revisions,
     plan_rows,
-    planned_count,
     remove_row,
     submit_plan,
     update_row,
 )
 from app.plans.county import county_joint_view
 from app.tasks.listing import PlanRowProgress, plan_row_progress
-from db.engine import transaction
 from db.enums import PlanStatus
 from ui import feedback
 from ui.context import AppContext
 from ui.models.list_table import Column, ListTableModel, list_table_view
 from ui.pages import Page
+from ui.pages.plan_exports import export_plan_table
 from ui.widgets.county_view import CountyViewDialog
-from ui.widgets.dialog_buttons import accept_cancel_buttons
+from ui.widgets.plan_dialogs import NewPlanDialog, SignDialog
+from ui.widgets.plan_history import HistoryDialog
 from ui.widgets.plan_import_dialog import PlanImportDialog
+from ui.widgets.plan_row_dialogs import RemoveRowDialog, RowDialog
 
-log = logging.getLogger(__name__)
+__all__ = [  # the dialogs' names, imported from here too
+    "HistoryDialog",
+    "NewPlanDialog",
+    "PlansPage",
+    "RemoveRowDialog",
+    "RowDialog",
+    "SignDialog",
+]
 
 PLAN_COLUMNS: list[Column[PlanLine]] = [
     Column("部门", lambda p: p.department),
@@ -95,362 +79,6 @@ ROW_COLUMNS: list[Column[RowLine]] = [
     Column("频次上限", lambda r: r.frequency_cap or ""),
     Column("备注", lambda r: r.remarks),
 ]
-REVISION_COLUMNS: list[Column[RevisionLine]] = [
-    Column("版本", lambda r: r.revision_no, align_right=True),
-    Column("类型", lambda r: r.kind),
-    Column("经办人", lambda r: r.changed_by),
-    Column("时间", lambda r: f"{r.changed_at.astimezone():%Y-%m-%d %H:%M}"),
-    Column("原因/说明", lambda r: r.reason),
-]
-DIFF_COLUMNS: list[Column[tuple[RowDiff, str, str, str]]] = [
-    Column("变化", lambda d: d[0].kind),
-    Column("抽查事项", lambda d: d[0].item),
-    Column("项目", lambda d: d[1]),
-    Column("前一版本", lambda d: d[2]),
-    Column("后一版本", lambda d: d[3]),
-]
-RATIO, QUANTITY = "按比例", "按数量"
-
-
-def _shown(value: object, field: str = "") -> str:
-    if value is None or value == "":
-        return ""
-    if field == "planned_month":
-        return f"{value}月"
-    if field == "ratio" and isinstance(value, str):
-        return percent_text(value)
-    if isinstance(value, list):
-        return "、".join(map(str, value))
-    return str(value)
-
-
-def _multiline() -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setTabChangesFocus(True)
-    edit.setFixedHeight(58)
-    return edit
-
-
-class NewPlanDialog(QDialog):
-    """新建计划: choose a department that has no plan for the year."""
-
-    def __init__(self, year: int, choices: list[tuple[int, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"新建{year}年度抽查计划")
-        self.department = QComboBox()
-        for dept_id, name in choices:
-            self.department.addItem(name, dept_id)
-        form = QFormLayout(self)
-        form.addRow("部门：", self.department)
-        form.addRow(accept_cancel_buttons("新建", self.accept, self.reject))
-
-    def chosen(self) -> int | None:
-        value = self.department.currentData()
-        return int(value) if value is not None else None
-
-
-class SignDialog(QDialog):
-    """Who records a 报审 or 审核备案, with an optional note."""
-
-    def __init__(self, title: str, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.name = QLineEdit(name)
-        self.note = QLineEdit()
-        self.note.setPlaceholderText("可选，例如：司法局审核意见文号")
-        form = QFormLayout(self)
-        form.addRow("经办人：", self.name)
-        form.addRow("说明：", self.note)
-        form.addRow(accept_cancel_buttons("确定", self._accept, self.reject))
-
-    def _accept(self) -> None:
-        if not self.name.text().strip():
-            feedback.warn(self, "经办人不能为空", title=self.windowTitle())
-            return
-        self.accept()
-
-
-class RowDialog(QDialog):
-    """One plan row: item, scope, 比例 or 数量 with the live 基数 and 计划抽查数, content, basis, month, method,
-    joint departments, cap and remarks. With ``adjust`` it also asks for the 调整 reason and who makes it.
-
-    ``save(values, reason, who)`` stores the row; a :class:`PlanError` keeps the dialog open with its message.
-    """
-
-    def __init__(
-        self,
-        context: AppContext,
-        department_id: int,
-        save: Callable[[RowInput, str, str], None],
-        initial: RowInput | None = None,
-        *,
-        adjust: bool = False,
-        name: str = "",
-        item_name: str = "",
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self._initial_name = item_name
-        self._save = save
-        self.setWindowTitle("调整计划行" if adjust else ("编辑计划行" if initial else "新增计划行"))
-        self.resize(640, 0)
-        with context.database.sessions() as session:
-            self._items = {i.id: i for i in items_for_department(session, department_id)}
-            departments = [d for d in all_departments(session) if d.id != department_id]
-        self.item = QComboBox()
-        for item in self._items.values():
-            self.item.addItem(item.name, item.id)
-        self.scope = QLineEdit()
-        self.base = QLabel()
-        self.mode = QComboBox()
-        self.mode.addItems([RATIO, QUANTITY])
-        self.ratio = QLineEdit()
-        self.ratio.setPlaceholderText("例如 5% 或 0.05")
-        self.quantity = QSpinBox()
-        self.quantity.setRange(1, 1_000_000)
-        self.quantity.setSuffix(" 户")
-        self.planned = QLabel()
-        self.content = _multiline()
-        self.basis = _multiline()
-        self.month = QSpinBox()
-        self.month.setRange(1, 12)
-        self.month.setSuffix(" 月")
-        self.method = QLineEdit()
-        self.joint = QListWidget()
-        self.joint.setFixedHeight(90)
-        for dept in departments:
-            entry = QListWidgetItem(dept.name)
-            entry.setData(Qt.ItemDataRole.UserRole, dept.id)
-            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            entry.setCheckState(Qt.CheckState.Unchecked)
-            self.joint.addItem(entry)
-        self.cap = QSpinBox()
-        self.cap.setRange(0, 99)
-        self.cap.setSpecialValueText("不限")
-        self.cap.setSuffix(" 次/年")
-        self.remarks = QLineEdit()
-        self.reason = QPlainTextEdit()
-        self.reason.setTabChangesFocus(True)
-        self.reason.setFixedHeight(58)
-        self.who = QLineEdit(name)
-
-        amount = QHBoxLayout()
-        amount.addWidget(self.mode)
-        amount.addWidget(self.ratio, 1)
-        amount.addWidget(self.quantity, 1)
-        form = QFormLayout(self)
-        form.addRow("抽查事项：", self.item)
-        form.addRow("检查对象范围：", self.scope)
-        form.addRow("检查对象基数：", self.base)
-        form.addRow("抽查比例或数量：", amount)
-        form.addRow("计划抽查数：", self.planned)
-        form.addRow("检查内容：", self.content)
-        form.addRow("检查依据：", self.basis)
-        form.addRow("计划月份：", self.month)
-        form.addRow("检查方式：", self.method)
-        form.addRow("联合部门：", self.joint)
-        form.addRow("频次上限：", self.cap)
-        form.addRow("备注：", self.remarks)
-        if adjust:
-            form.addRow("调整原因：", self.reason)
-            form.addRow("经办人：", self.who)
-        form.addRow(accept_cancel_buttons("保存调整" if adjust else "保存", self._accept, self.reject))
-        self._adjust = adjust
-        self._base_value = 0
-
-        if initial is not None:
-            self._load(initial)
-        else:
-            self._fill_from_item()
-        self.item.currentIndexChanged.connect(lambda _i: self._fill_from_item())
-        self.mode.currentIndexChanged.connect(lambda _i: self._update_amount())
-        self.ratio.textChanged.connect(lambda _t: self._update_amount())
-        self.quantity.valueChanged.connect(lambda _v: self._update_amount())
-        self._update_base()
-
-    def _load(self, row: RowInput) -> None:
-        if (
-            self.item.findData(row.item_id) < 0
-        ):  # e.g. an item archived since: keep it, never swap it silently
-            self.item.addItem(self._initial_name or f"抽查事项（编号 {row.item_id}）", row.item_id)
-        self.item.setCurrentIndex(self.item.findData(row.item_id))
-        self.scope.setText(row.scope_text)
-        self.mode.setCurrentText(RATIO if row.ratio else QUANTITY)
-        self.ratio.setText(percent_text(row.ratio) if row.ratio else "")
-        self.quantity.setValue(row.quantity or 1)
-        self.content.setPlainText(row.content)
-        self.basis.setPlainText(row.basis)
-        self.month.setValue(row.planned_month or 1)
-        self.method.setText(row.method)
-        for i in range(self.joint.count()):
-            entry = self.joint.item(i)
-            checked = entry.data(Qt.ItemDataRole.UserRole) in row.joint_department_ids
-            entry.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.cap.setValue(row.frequency_cap or 0)
-        self.remarks.setText(row.remarks)
-
-    def _fill_from_item(self) -> None:
-        """A new item suggests the scope, content, basis, method and ratio from the item list."""
-        item = self._items.get(self.item.currentData())
-        if item is not None:
-            self.scope.setText(item.target_desc)
-            self.content.setPlainText(item.key_points)
-            self.basis.setPlainText(item.basis)
-            self.method.setText(item.methods)
-            if "%" in item.ratio_text:
-                digits = "".join(ch for ch in item.ratio_text if ch.isdigit() or ch == ".")
-                self.mode.setCurrentText(RATIO)
-                self.ratio.setText(f"{digits}%")
-        self._update_base()
-
-    def _update_base(self) -> None:
-        item_id = self.item.currentData()
-        if item_id is None:
-            self._base_value = 0
-            self.base.setText("（本部门没有可列入计划的抽查事项）")
-        else:
-            with self.context.database.sessions() as session:
-                self._base_value = base_count(session, int(item_id))
-            self.base.setText(f"{self._base_value} 户（按当前检查对象名录实时计算）")
-        self._update_amount()
-
-    def _update_amount(self) -> None:
-        by_ratio = self.mode.currentText() == RATIO
-        self.ratio.setVisible(by_ratio)
-        self.quantity.setVisible(not by_ratio)
-        if not by_ratio:
-            self.planned.setText(f"{self.quantity.value()} 户")
-            return
-        try:
-            ratio = parse_ratio(self.ratio.text())
-        except PlanError as exc:
-            self.planned.setText(exc.message_zh if self.ratio.text().strip() else "（请填写抽查比例）")
-            return
-        self.planned.setText(f"{planned_count(self._base_value, ratio, None)} 户")
-
-    def values(self) -> RowInput:
-        by_ratio = self.mode.currentText() == RATIO
-        item_id = self.item.currentData()
-        joint = tuple(
-            int(self.joint.item(i).data(Qt.ItemDataRole.UserRole))
-            for i in range(self.joint.count())
-            if self.joint.item(i).checkState() == Qt.CheckState.Checked
-        )
-        return RowInput(
-            item_id=int(item_id) if item_id is not None else 0,
-            scope_text=self.scope.text(),
-            ratio=self.ratio.text() if by_ratio else "",
-            quantity=None if by_ratio else self.quantity.value(),
-            content=self.content.toPlainText(),
-            basis=self.basis.toPlainText(),
-            planned_month=self.month.value(),
-            method=self.method.text(),
-            joint_department_ids=joint,
-            frequency_cap=self.cap.value() or None,
-            remarks=self.remarks.text(),
-        )
-
-    def _accept(self) -> None:
-        try:
-            self._save(self.values(), self.reason.toPlainText(), self.who.text())
-        except PlanError as exc:
-            feedback.warn(self, exc.message_zh, title=self.windowTitle())
-            return
-        self.accept()
-
-
-class HistoryDialog(QDialog):
-    """历史版本: every recorded version; choose two to see what changed, row by row."""
-
-    def __init__(self, title: str, revisions: list[RevisionLine], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"历史版本 — {title}")
-        self.resize(1000, 620)
-        self.revisions = revisions
-        self.list_model: ListTableModel[RevisionLine] = ListTableModel(REVISION_COLUMNS, revisions)
-        self.list_view = list_table_view(self.list_model, stretch_column=4, single=True)
-        self.first = QComboBox()
-        self.second = QComboBox()
-        for r in revisions:
-            label = f"第{r.revision_no}版（{r.kind}，{r.changed_at.astimezone():%Y-%m-%d}）"
-            self.first.addItem(label, r.revision_no)
-            self.second.addItem(label, r.revision_no)
-        self.first.setCurrentIndex(max(len(revisions) - 2, 0))
-        self.second.setCurrentIndex(max(len(revisions) - 1, 0))
-        self.diff_model: ListTableModel[tuple[RowDiff, str, str, str]] = ListTableModel(DIFF_COLUMNS)
-        self.diff_view = list_table_view(self.diff_model, stretch_column=4)
-        self.summary = QLabel()
-        pick = QHBoxLayout()
-        pick.addWidget(QLabel("比较："))
-        pick.addWidget(self.first, 1)
-        pick.addWidget(QLabel("→"))
-        pick.addWidget(self.second, 1)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.list_view, 1)
-        layout.addLayout(pick)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.diff_view, 2)
-        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
-        self.first.currentIndexChanged.connect(lambda _i: self.show_diff())
-        self.second.currentIndexChanged.connect(lambda _i: self.show_diff())
-        self.show_diff()
-
-    def show_diff(self) -> None:
-        by_no = {r.revision_no: r for r in self.revisions}
-        a, b = by_no.get(self.first.currentData()), by_no.get(self.second.currentData())
-        if a is None or b is None:
-            self.diff_model.set_rows([])
-            self.summary.setText("尚无记录的版本。")
-            return
-        diff = compare_revisions(a.snapshot, b.snapshot)
-        lines: list[tuple[RowDiff, str, str, str]] = []
-        for row in diff.rows:
-            if row.kind == "修改":
-                lines += [
-                    (row, c.label, _shown(c.before, c.field), _shown(c.after, c.field)) for c in row.changes
-                ]
-            elif row.kind == "新增" and row.after is not None:
-                lines.append((row, "整行", "", f"计划抽查数 {_shown(row.after.get('planned_count'))}"))
-            elif row.kind == "删除" and row.before is not None:
-                lines.append((row, "整行", f"计划抽查数 {_shown(row.before.get('planned_count'))}", ""))
-        self.diff_model.set_rows(lines)
-        self.summary.setText(
-            f"第{a.revision_no}版 → 第{b.revision_no}版：新增 {len(diff.added)} 行，删除 {len(diff.removed)} 行，"
-            f"修改 {len(diff.changed)} 行。" + (f"　调整原因：{b.reason}" if b.reason else "")
-        )
-
-
-class RemoveRowDialog(QDialog):
-    """调整：删除行: which row goes, why and who decides it; ``save(reason, who)`` records the 调整 and a
-    :class:`PlanError` keeps the dialog open with its message."""
-
-    def __init__(
-        self, row: RowLine, save: Callable[[str, str], None], name: str = "", parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self._save = save
-        self.setWindowTitle("调整：删除计划行")
-        self.resize(520, 0)
-        self.reason = QPlainTextEdit()
-        self.reason.setTabChangesFocus(True)
-        self.reason.setFixedHeight(58)
-        self.who = QLineEdit(name)
-        form = QFormLayout(self)
-        form.addRow("删除的行：", QLabel(f"第{row.seq}行　{row.item}（计划抽查数 {row.planned_count}）"))
-        form.addRow("调整原因：", self.reason)
-        form.addRow("经办人：", self.who)
-        form.addRow(accept_cancel_buttons("删除并记录调整", self._accept, self.reject))
-
-    def _accept(self) -> None:
-        try:
-            self._save(self.reason.toPlainText(), self.who.text())
-        except PlanError as exc:
-            feedback.warn(self, exc.message_zh, title=self.windowTitle())
-            return
-        self.accept()
 
 
 class PlansPage(Page):
@@ -829,38 +457,7 @@ class PlansPage(Page):
         plan = self.selected_plan()
         if plan is None:
             return None
-        if path is None:
-            name = f"{plan.title}.{suffix}"
-            chosen, _filter = QFileDialog.getSaveFileName(
-                self, f"{what}：{plan.title}", name, f"{what} (*.{suffix})"
-            )
-            if not chosen:
-                return None
-            path = chosen
-        from app.forms.plan_table import write_plan_table_pdf, write_plan_table_xlsx  # reportlab, openpyxl
-
-        with self.context.database.sessions() as session:
-            rows = plan_rows(session, plan.plan_id)
-        write = write_plan_table_xlsx if suffix == "xlsx" else write_plan_table_pdf
-        try:
-            written = write(rows, path, year=self.year.value(), unit=plan.department, date=dt.date.today())
-        except PrintingError as exc:
-            feedback.error(self, f"{what}未能生成：{exc.message_zh}", title=what)
-            return None
-        except OSError as exc:
-            log.warning("plan table %s not written to %s: %s", plan.plan_id, path, exc)
-            feedback.error(self, f"{what}未能写入“{path}”：{exc.strerror or exc}", title=what)
-            return None
-        with transaction(self.context.database.sessions) as session:
-            record_event(
-                session,
-                "导出",
-                "年度抽查计划",
-                plan.plan_id,
-                f"导出计划表“{Path(written).name}”：{plan.title}",
-            )
-        self.context.status_message.emit(f"计划表已导出：{written}")
-        return written
+        return export_plan_table(self, self.context, plan, self.year.value(), path, suffix, what)
 
     def export_xlsx(self, path: str | Path | None = None) -> Path | None:
         """导出 Excel: the plan table as xlsx where the clerk chooses (or to ``path``)."""
