@@ -4,38 +4,23 @@
 The text is resources/help/index.html (Qt's HTML subset: headings carry ``<a name>`` anchors); its pictures are
 made by packaging/help_screenshots.py. Both are found through app.paths.resources_dir(), so the frozen build
 finds them too. One window per main window; asking again brings it to the front.
-"""
+
+Beside the window: :mod:`ui.help_sections` (where the text is, the section F1 opens for each page),
+:mod:`ui.help_document` (the headings and anchors of the text), :mod:`ui.help_browser` (the text with its
+pictures fitted to the window) and :mod:`ui.help_image_viewer` (a picture at its own size)."""
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-
 import shiboken6
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import (
-    QColor,
-    QImage,
-    QImageReader,
-    QKeySequence,
-    QPixmap,
-    QResizeEvent,
-    QShortcut,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-    QTextFormat,
-    QTextImageFormat,
-)
+from PySide6.QtCore import QPoint, Qt, QUrl
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
-    QTextBrowser,
     QTextEdit,
     QTreeWidget,
     QTreeWidgetItem,
@@ -43,270 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.paths import resources_dir
+from ui.help_browser import HelpBrowser
+from ui.help_document import Heading, Place, collect_headings, document_anchors
+from ui.help_sections import HELP_FILE, PAGE_SECTIONS, help_dir, page_anchor
 
-HELP_FILE = "index.html"
+# The names the main window and the tests import from here too.
+__all__ = ["HELP_FILE", "PAGE_SECTIONS", "HelpWindow", "help_dir", "page_anchor", "show_help"]
 
-# The section F1 opens for each page of the main window, by the page's TITLE (ui/pages/*.py).
-PAGE_SECTIONS: dict[str, str] = {
-    "首页": "home",
-    "检查对象名录库": "entities",
-    "执法检查人员名录库": "inspectors",
-    "随机抽查事项清单": "items",
-    "年度抽查计划": "plans",
-    "抽查任务与摇号": "tasks",
-    "检查录入与公示": "inspections",
-    "统计上报": "reports",
-    "数据交换": "exchange",
-    "系统设置": "settings",
-    "审计日志": "audit",
-}
-
-STYLE = """
-h1 { color: #1f3a5f; }
-h2 { color: #1f3a5f; margin-top: 22px; }
-h3 { color: #2f5d93; margin-top: 14px; }
-th { background-color: #e8eef6; }
-code { background-color: #f0f2f5; }
-"""
 FOUND_COLOR = QColor("#ffe066")
 ALERT_COLOR = "#b3261e"
 MAX_HIGHLIGHTS = 500
-
-
-def help_dir() -> Path:
-    """resources/help of the source tree or of the frozen build."""
-    return resources_dir() / "help"
-
-
-def page_anchor(title: str) -> str | None:
-    """The help section for the page titled ``title`` (None: the start of the help)."""
-    return PAGE_SECTIONS.get(title)
-
-
-@dataclasses.dataclass(frozen=True)
-class Place:
-    """A place in the text, kept across re-layouts: a heading's anchor (None: the start) and pixels below it."""
-
-    anchor: str | None
-    offset: int = 0
-
-
-@dataclasses.dataclass(frozen=True)
-class Heading:
-    """A heading of the help text: h1 (the title), h2 (a section) or h3 (a part of a section)."""
-
-    level: int
-    text: str
-    anchor: str
-    position: int  # in the document, for finding where it is laid out
-
-
-class ImageViewer(QScrollArea):
-    """A picture of the help at its own size (clicked in the text, where it may be shrunk)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowFlag(Qt.WindowType.Window)
-        self.label = QLabel()
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setWidget(self.label)
-        self.setWidgetResizable(True)
-
-    def show_image(self, path: Path, title: str) -> None:
-        pixmap = QPixmap(str(path))
-        self.label.setPixmap(pixmap)
-        self.setWindowTitle(f"{title} — 使用说明")
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = pixmap.width() + 24, pixmap.height() + 24
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 80)
-        self.resize(width, height)
-        self.show()
-        self.raise_()
-        self.activateWindow()
-
-
-class HelpBrowser(QTextBrowser):
-    """The text. Pictures are shrunk to the width of the window (never enlarged) whenever it is resized, with
-    smooth scaling (the text's own scaling would drop strokes of small Chinese characters); a click on one
-    shows it at its own size. Links within the help are followed here."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setOpenExternalLinks(False)
-        self.setOpenLinks(False)
-        self.anchorClicked.connect(self.follow)
-        self.viewer: ImageViewer | None = None
-        self._shown_width: dict[str, int] = {}
-        self._kept: Place | None = None
-        self._fitting = False
-        # Always there, so fitting the pictures never makes it appear and narrow the text again.
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self._natural: dict[str, QSize] = {}
-        self._fit_timer = QTimer(self)
-        self._fit_timer.setSingleShot(True)
-        self._fit_timer.setInterval(60)
-        self._fit_timer.timeout.connect(self.fit_images)
-        self.setSearchPaths([str(help_dir())])
-        self.document().setDefaultStyleSheet(STYLE)
-
-    def natural_size(self, name: str) -> QSize:
-        """The picture's own size in pixels (invalid when the file is missing)."""
-        size = self._natural.get(name)
-        if size is None:
-            size = QImageReader(str(help_dir() / name)).size()
-            self._natural[name] = size
-        return size
-
-    def follow(self, url: QUrl) -> None:
-        """A link: a picture opens at its own size, anything else is a place in the help."""
-        name = url.path()
-        if name.lower().endswith(".png"):
-            if self.viewer is None:
-                self.viewer = ImageViewer(self)
-            self.viewer.show_image(help_dir() / name, self.picture_title(name))
-            return
-        window = self.window()
-        if isinstance(window, HelpWindow):
-            window.open_anchor(url.fragment() or None)
-
-    def picture_title(self, name: str) -> str:
-        """The heading of the part of the help that shows picture ``name``."""
-        position = next((p for p, image in self.pictures() if image == name), None)
-        headings = [h for h in self.headings() if position is not None and h.position <= position]
-        return headings[-1].text if headings else Path(name).stem
-
-    def pictures(self) -> list[tuple[int, str]]:
-        """(position in the text, picture name) of every picture, in order."""
-        found = []
-        block = self.document().begin()
-        while block.isValid():
-            fragments = block.begin()
-            while not fragments.atEnd():
-                fragment = fragments.fragment()
-                if fragment.charFormat().isImageFormat():
-                    found.append((fragment.position(), fragment.charFormat().toImageFormat().name()))
-                fragments += 1
-            block = block.next()
-        return found
-
-    def _scaled(self, name: str, width: int) -> QImage | None:
-        """The picture at ``width`` pixels, smoothly scaled (None: the file is missing)."""
-        image = QImage(str(help_dir() / name))
-        if image.isNull():
-            return None
-        if image.width() > width:
-            image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
-        return image
-
-    def available_width(self) -> int:
-        return max(120, self.viewport().width() - 2 * int(self.document().documentMargin()) - 8)
-
-    def fit_images(self) -> None:
-        """Every picture as wide as the text allows, at most its own width; the text in view stays in view.
-        The bottom margin lets the last sections scroll to the top like the others."""
-        document = self.document()
-        place = self._kept or self.place()
-        self._fitting = True
-        try:
-            self._fit(document)
-            self.go_to(place)
-        finally:
-            self._fitting = False
-            self._kept = None
-
-    def _fit(self, document: QTextDocument) -> None:
-        width = self.available_width()
-        ratio = self.devicePixelRatioF()  # on a scaled display the picture keeps its own sharpness
-        changes: list[tuple[int, int, QTextImageFormat]] = []
-        block = document.begin()
-        while block.isValid():  # first look, then change: changing formats re-cuts the fragments
-            fragments = block.begin()
-            while not fragments.atEnd():
-                fragment = fragments.fragment()
-                if fragment.charFormat().isImageFormat():
-                    image = fragment.charFormat().toImageFormat()
-                    natural = self.natural_size(image.name())
-                    shown = min(width, natural.width())
-                    if natural.isValid() and shown > 0 and int(image.width()) != shown:
-                        image.setWidth(shown)
-                        image.setHeight(round(natural.height() * shown / natural.width()))
-                        changes.append((fragment.position(), fragment.length(), image))
-                fragments += 1
-            block = block.next()
-        cursor = QTextCursor(document)
-        for position, length, image in changes:
-            name, shown = image.name(), int(image.width())
-            pixels = min(self.natural_size(name).width(), round(shown * ratio))
-            if self._shown_width.get(name) != pixels:
-                scaled = self._scaled(name, pixels)
-                if scaled is not None:
-                    url = document.baseUrl().resolved(QUrl(name))
-                    document.addResource(QTextDocument.ResourceType.ImageResource, url, scaled)
-                    self._shown_width[name] = pixels
-            cursor.setPosition(position)
-            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
-            cursor.setCharFormat(image)
-        root = document.rootFrame()
-        frame_format = root.frameFormat()
-        bottom = max(0, self.viewport().height() - 60)
-        if int(frame_format.bottomMargin()) != bottom:
-            frame_format.setBottomMargin(bottom)
-            root.setFrameFormat(frame_format)
-
-    def place(self) -> Place:
-        """Where the view is: the section at its top and how far into it (at the very top: the start)."""
-        if self.verticalScrollBar().value() == 0:
-            return Place(None)
-        anchor = self.anchor_at_top()
-        top = self.anchor_top(anchor) if anchor is not None else 0
-        return Place(anchor, self.verticalScrollBar().value() - top)
-
-    def go_to(self, place: Place) -> None:
-        """Scroll so that ``place`` is at the top."""
-        self.verticalScrollBar().setValue(self.scroll_value(place))
-
-    def scroll_value(self, place: Place) -> int:
-        """The scroll position that puts ``place`` at the top (the layout is completed first: pictures change
-        heights)."""
-        self.document().size()  # finishes the layout, so the scroll range is the final one
-        top = self.anchor_top(place.anchor) if place.anchor is not None else 0
-        return max(0, min(top + place.offset, self.verticalScrollBar().maximum()))
-
-    def headings(self) -> list[Heading]:
-        window = self.window()
-        return window.headings if isinstance(window, HelpWindow) else []
-
-    def anchor_top(self, anchor: str) -> int:
-        """Where the heading ``anchor`` is laid out (document pixels from the top)."""
-        for heading in self.headings():
-            if heading.anchor == anchor:
-                block = self.document().findBlock(heading.position)
-                return int(self.document().documentLayout().blockBoundingRect(block).top())
-        return 0
-
-    def anchor_at_top(self) -> str | None:
-        """The anchor of the last heading at or above the top of the view (None before the first one)."""
-        top = self.verticalScrollBar().value()
-        layout = self.document().documentLayout()
-        current = None
-        for heading in self.headings():
-            block = self.document().findBlock(heading.position)
-            if layout.blockBoundingRect(block).top() <= top + 4:
-                current = heading.anchor
-            else:
-                break
-        return current
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        # Where the reader is, taken before the text re-wraps at the new width (a burst of resizes keeps the
-        # first); the pictures are fitted when the resizing pauses and that place is put back at the top.
-        if self._kept is None and not self._fitting:
-            self._kept = self.place()
-        super().resizeEvent(event)
-        if not self._fitting:
-            self._fit_timer.start()
 
 
 class HelpWindow(QWidget):
@@ -547,40 +278,6 @@ class HelpWindow(QWidget):
     def _say(self, text: str, alert: bool = False) -> None:
         self.find_status.setText(text)
         self.find_status.setStyleSheet(f"color: {ALERT_COLOR};" if alert else "")
-
-
-def collect_headings(document: QTextDocument) -> list[Heading]:
-    """The headings of ``document`` that carry an anchor, in order."""
-    headings = []
-    block = document.begin()
-    while block.isValid():
-        level = block.blockFormat().headingLevel()
-        if level:
-            names = _block_anchors(block)
-            if names:
-                headings.append(Heading(level, block.text().strip(), names[0], block.position()))
-        block = block.next()
-    return headings
-
-
-def document_anchors(document: QTextDocument) -> set[str]:
-    names: set[str] = set()
-    block = document.begin()
-    while block.isValid():
-        names.update(_block_anchors(block))
-        block = block.next()
-    return names
-
-
-def _block_anchors(block: object) -> list[str]:
-    names: list[str] = []
-    fragments = block.begin()  # type: ignore[attr-defined]
-    while not fragments.atEnd():
-        char_format = fragments.fragment().charFormat()
-        if char_format.hasProperty(QTextFormat.Property.AnchorName):
-            names.extend(char_format.anchorNames())
-        fragments += 1
-    return names
 
 
 _window: HelpWindow | None = None

@@ -9,6 +9,9 @@ with its Excel row and column; 导入 writes it all or nothing.
 
 When the file does not say its 统计期间 (or a plan table its year or department), a small form asks for it and
 the file is checked again with the choice (the importer's ``period`` / ``plan_year`` / ``department`` options).
+
+Beside the dialog: :mod:`ui.widgets.report_import_text` (what it says about the file: facts, figures, verdict,
+result) and :mod:`ui.widgets.report_import_departments` (the table of the departments in the file).
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -29,30 +31,25 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import UserFacingError
-from app.io import RowIssue
 from app.io.errors import ExportError
 from app.io.report import write_issue_list
 from app.registry.departments import list_departments
 from app.reports.importer import (
-    KIND_NAMES,
     ReportImportPreview,
     ReportImportSummary,
     apply_report_import,
     preview_report_import,
 )
-from app.reports.period import date_text
 from ui import feedback
 from ui.context import AppContext
 from ui.io.issue_model import COL_FIELD, COL_ROW, COL_SEVERITY, IssueTableModel
@@ -63,10 +60,22 @@ from ui.jobs import ProgressFn
 from ui.widgets.drill_down_dialog import Failed, in_background
 from ui.widgets.lazy_table import lazy_table_view
 from ui.widgets.period_picker import PeriodPicker
+from ui.widgets.report_import_departments import SHORT_KIND, fill_departments
+from ui.widgets.report_import_text import (
+    FIGURES,
+    facts_rows,
+    figures_of,
+    gui_text,
+    issues_of,
+    needs_of,
+    result_text,
+    verdict_of,
+)
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ReportImportDialog", "facts_rows", "gui_text", "issues_of", "verdict_of"]
+# SHORT_KIND and the text helpers live beside it; still imported from here (ui.pages.exchange_reported)
+__all__ = ["SHORT_KIND", "ReportImportDialog", "facts_rows", "gui_text", "issues_of", "verdict_of"]
 
 _Index = QModelIndex | QPersistentModelIndex
 GOOD = "#1e7b34"
@@ -77,144 +86,11 @@ KIND_CHOICES = (
     ("非市场监管推行情况统计表", "non_market"),
     ("行政执法检查计划表", "plan"),
 )
-SHORT_KIND = {"progress": "进展情况", "non_market": "非市场监管推行情况"}
-# The figures shown for each department: (heading, progress column, non_market column).
-KEY_FIGURES = (
-    ("开展任务", "开展任务数", "开展任务数（个）"),
-    ("抽取对象", "抽取数", "抽取对象数（户）"),
-    ("已检查", "已检查数", "已检查对象数（户）"),
-    ("发现问题", "发现问题数", "发现问题数（户）"),
-    ("公示率", "公示率", "公示率"),
-)
-FIGURES = (
-    ("new", "新增"),
-    ("replacing", "取代旧数字"),
-    ("kept_old", "仅存档（较旧）"),
-    ("duplicate", "重复"),
-    ("warnings", "警告"),
-    ("errors", "错误"),
-)
-# What the importer says when the file does not tell → the choice the form asks for.
-_NEEDS = (
-    ("period", "确定统计期间"),
-    ("plan_year", "无法从标题确定计划年度"),
-    ("department", "无法确定该计划表属于哪个部门"),
-)
 _ASK = {
     "period": "文件的标题和“统计期间”一行都没有写明统计期间。请在下面选择统计期间，再点“按所选重新检查”。",
     "plan_year": "计划表的标题没有写明计划年度。请在下面选择计划年度，再点“按所选重新检查”。",
     "department": "请在下面选择这份计划表所属的部门，再点“按所选重新检查”。",
 }
-_CLI_HINT = re.compile(r"[，,]\s*(?:或|请)?用 --[^。]*。")
-
-
-def gui_text(message: str) -> str:
-    """The importer's sentence without its command-line hints (``，或用 --kind 指定表格类型。`` → ``。``)."""
-    return _CLI_HINT.sub("。", message)
-
-
-def needs_of(message: str) -> str | None:
-    """Which choice a refusal asks for (period / plan_year / department), None when no choice helps."""
-    return next((need for need, words in _NEEDS if words in message), None)
-
-
-def issues_of(preview: ReportImportPreview) -> list[RowIssue]:
-    """Every problem as a RowIssue; with several sheets the text names the sheet."""
-    several = len(preview.sheets) > 1
-    return [
-        RowIssue(i.row, i.field, i.severity, f"工作表“{sheet}”：{i.text}") if several and sheet else i
-        for sheet, i in preview.issues
-    ]
-
-
-def _joined(values: Sequence[str]) -> str:
-    return "；".join(dict.fromkeys(v for v in values if v)) or "（文件中未写明）"
-
-
-def facts_rows(preview: ReportImportPreview) -> list[tuple[str, str]]:
-    """What the file is: 表格类型, 统计期间 (or 计划年度), 填报单位, 填报日期, 联系人, the sheets left aside."""
-    if preview.kind == "plan":
-        rows = [
-            ("表格类型", KIND_NAMES["plan"]),
-            ("计划年度", f"{preview.plan_year}年度" if preview.plan_year else "（文件中未写明）"),
-            ("所属部门", _joined([p.department_name for p in preview.plan_parts])),
-        ]
-    else:
-        several = len(preview.sheets) > 1
-        rows = [
-            (
-                "表格类型",
-                _joined(
-                    [
-                        f"{KIND_NAMES[s.kind]}" + (f"（工作表“{s.sheet}”）" if several else "")
-                        for s in preview.sheets
-                    ]
-                ),
-            ),
-            ("统计期间", _joined([s.period.span_text for s in preview.sheets])),
-            ("填报单位", _joined([s.info.unit for s in preview.sheets])),
-            (
-                "填报日期",
-                _joined([date_text(s.info.filled_on) if s.info.filled_on else "" for s in preview.sheets]),
-            ),
-        ]
-        contact = _joined([s.info.contact for s in preview.sheets])
-        if not contact.startswith("（"):
-            rows.append(("联系人", contact))
-    if preview.skipped_sheets:
-        rows.append(("未导入", "；".join(f"工作表“{name}”（{why}）" for name, why in preview.skipped_sheets)))
-    return rows
-
-
-def figures_of(preview: ReportImportPreview) -> dict[str, int]:
-    counts = preview.counts
-    duplicate = len(preview.lines) + preview.plan_rows if preview.duplicate else 0
-    return {
-        "new": counts.imported,
-        "replacing": 0 if preview.duplicate else preview.replacing,
-        "kept_old": 0 if preview.duplicate else preview.kept_old,
-        "duplicate": duplicate,
-        "warnings": counts.warnings,
-        "errors": counts.errors,
-    }
-
-
-def verdict_of(preview: ReportImportPreview) -> tuple[str, bool]:
-    """The sentence under the figures and whether it is an alert."""
-    if preview.errors:
-        return f"有 {preview.errors} 处错误，未写入任何数据。请改正 Excel 后重新导入。", True
-    if preview.duplicate:
-        return f"重复的文件：{preview.duplicate}", True
-    if not (preview.lines or preview.plan_parts):
-        return "文件中没有可导入的数据，未写入任何数据。", True
-    if preview.kind == "plan":
-        names = "、".join(f"{p.department_name}（{len(p.preview.rows)} 行）" for p in preview.plan_parts)
-        text = (
-            f"可以导入：{preview.plan_year}年度抽查计划，{names}，将作为草稿计划导入"
-            "（导入后在“年度抽查计划”页核对、报审）。点“导入”写入。"
-        )
-    else:
-        parts = [f"{len(preview.lines)} 个部门的数字"]
-        if preview.replacing:
-            parts.append(f"其中 {preview.replacing} 个取代此前导入的数字")
-        if preview.kept_old:
-            parts.append(f"{preview.kept_old} 个的填报日期早于已导入的文件，仅存档")
-        text = f"可以导入：{'，'.join(parts)}。报表数字只读保存，“统计上报”页选择“全县汇总”时使用。点“导入”写入。"
-    if preview.warnings:
-        text += f"有 {preview.warnings} 条警告，不影响导入，建议导入前看一下。"
-    return text, False
-
-
-def result_text(summary: ReportImportSummary, preview: ReportImportPreview) -> str:
-    """What was written, for the dialog and the status bar."""
-    if preview.kind == "plan" and summary.plan_ids:
-        names = "、".join(f"{p.department_name}（{len(p.preview.rows)} 行）" for p in preview.plan_parts)
-        return (
-            f"已作为草稿计划导入：{preview.plan_year}年度抽查计划，{names}。请在“年度抽查计划”页核对后报审。"
-        )
-    if not summary.figure_ids:
-        return f"重复的文件：{summary.message}"
-    return f"已导入：{summary.message}"
 
 
 class _IssueModel(IssueTableModel):
@@ -402,14 +278,14 @@ class ReportImportDialog(QDialog):
             for card in self.cards.values():
                 card.show_value(None)
             self._set_verdict(self.failure or "正在检查文件…", alert=bool(self.failure))
-            self._fill_departments(None)
+            fill_departments(self.departments, self.departments_label, None)
             self.issue_model.set_issues([])
         else:
             self.facts.setText(self._facts_html([("文件", preview.file_name), *facts_rows(preview)]))
             for key, value in figures_of(preview).items():
                 self.cards[key].show_value(value, alert=key == "errors" and value > 0)
             self._set_verdict(*verdict_of(preview))
-            self._fill_departments(preview)
+            fill_departments(self.departments, self.departments_label, preview)
             self.issue_model.set_issues(issues_of(preview))
         self._show_issue_count()
         # the issue list takes the room when there are issues, the departments when there are none
@@ -457,53 +333,6 @@ class ReportImportDialog(QDialog):
         self.verdict.setStyleSheet("" if alert or self.summary is None else f"color: {GOOD};")
         self.verdict.style().unpolish(self.verdict)
         self.verdict.style().polish(self.verdict)
-
-    def _fill_departments(self, preview: ReportImportPreview | None) -> None:
-        table = self.departments
-        table.clear()
-        if preview is None:
-            table.setColumnCount(0)
-            table.setRowCount(0)
-            self.departments_label.setText("文件中的部门")
-            return
-        if preview.kind == "plan":
-            headers = ["部门", "计划行数", "说明"]
-            rows: list[list[str]] = [
-                [p.department_name, str(len(p.preview.rows)), "新建为草稿计划"] for p in preview.plan_parts
-            ]
-            right = {1}
-        else:
-            several = len({s.kind for s in preview.sheets}) > 1
-            headers = ["行号", "部门", *(["表格"] if several else []), *(k[0] for k in KEY_FIGURES), "说明"]
-            rows = []
-            for sheet, line in preview.lines:
-                figures = line.figures
-                cells = [str(line.row), line.department_name, *([SHORT_KIND[sheet.kind]] if several else [])]
-                for _title, progress, non_market in KEY_FIGURES:
-                    value = figures.get(progress if sheet.kind == "progress" else non_market)
-                    cells.append(_figure_text(value))
-                cells.append("不在部门名录中，作为新部门记录" if line.new_department else "")
-                rows.append(cells)
-            first = 3 if several else 2
-            right = {0, *range(first, first + len(KEY_FIGURES))}
-        table.setColumnCount(len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.setRowCount(len(rows))
-        for r, cells in enumerate(rows):
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if c in right:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                table.setItem(r, c, item)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for column in right - {0}:  # the figures: one width, room for 100.0% and a heading
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, 84)
-        header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
-        what = "计划表中的部门" if preview.kind == "plan" else "可导入的部门及主要数字"
-        note = "（有错误的行不列出，见下方问题清单）" if preview.errors and preview.kind != "plan" else ""
-        self.departments_label.setText(f"{what}（{len(rows)} 个）{note}")
 
     def _show_issue_count(self) -> None:
         preview = self.preview
@@ -587,11 +416,3 @@ class ReportImportDialog(QDialog):
             return None
         issue_list_written(self, self.context, preview.file_name, target, written)
         return target
-
-
-def _figure_text(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value * 100:.1f}%"
-    return str(value)
