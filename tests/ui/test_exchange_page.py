@@ -327,6 +327,12 @@ def test_a_changed_key_is_asked_about_with_both_fingerprints_and_accepting_impor
     dialog.accept()
     statuses = [page.model.index(r, 8).data() for r in range(page.model.rowCount())]
     assert statuses == ["当前", "已被替代"], "the newer export first"
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert page.model.index(0, 8).data(tip) == "统计时使用"
+    assert "仅存档" in page.model.index(1, 8).data(tip)
+    assert page.model.index(0, 9).data(tip) == reinstalled.fingerprint, "the whole fingerprint"
+    grey = Qt.ItemDataRole.ForegroundRole
+    assert page.model.index(0, 0).data(grey) is None and page.model.index(1, 0).data(grey) is not None
 
 
 def test_the_own_departments_package_is_refused_in_the_services_words(

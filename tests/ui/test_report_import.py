@@ -221,7 +221,11 @@ def test_a_newer_file_supersedes_and_the_tab_greys_the_old_rows(
     table, rows = source_rows(h1)
     imported(target, write_by_hand(tmp_path / "a.xlsx", table, rows[1:2], totals=False))
     newer = write_by_hand(
-        tmp_path / "b.xlsx", table, rows[1:2], totals=False, info="填报日期：2026年7月25日  联系人：李华"
+        tmp_path / "b.xlsx",
+        table,
+        rows[1:2],
+        totals=False,
+        info="填报单位：示范县卫生健康委员会  填报日期：2026年7月25日  联系人：李华",
     )
     page, _said = open_page(qtbot, target)
     dialog = open_dialog(qtbot, page, files, newer)
@@ -232,6 +236,12 @@ def test_a_newer_file_supersedes_and_the_tab_greys_the_old_rows(
     assert [(r[6], r[7]) for r in tab_rows(page)] == [("b.xlsx", "当前"), ("a.xlsx", "已被替代")]
     old = page.reported_model.index(1, 0)
     assert old.data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert page.reported_model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is None
+    status = [page.reported_model.index(r, 7).data(Qt.ItemDataRole.ToolTipRole) for r in (0, 1)]
+    assert "全县汇总" in status[0] and "仅存档" in status[1]
+    assert (
+        page.reported_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole) == "填报单位：示范县卫生健康委员会"
+    )
 
 
 # --- problems ---------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -45,8 +45,24 @@ RECEIVED_COLUMNS: list[Column[ReceivedPackageRow]] = [
 STATUS_COLUMN, FINGERPRINT_COLUMN = 8, 9
 
 
-class ReceivedModel(ListTableModel[ReceivedPackageRow]):
-    """The received packages; a superseded one is greyed, the full fingerprint is the tooltip."""
+class _MaySupersede(Protocol):
+    @property
+    def current(self) -> bool: ...
+
+
+Row = TypeVar("Row", bound=_MaySupersede)
+
+
+class SupersedableModel(ListTableModel[Row]):
+    """Rows a newer one may supersede (``current`` false): greyed, with the 状态 column's tooltip saying
+    whether the row is used or only kept; :meth:`tooltip` gives the other columns' tooltips."""
+
+    status_column = -1
+    current_tip = ""
+    superseded_tip = ""
+
+    def tooltip(self, row: Row, column: int) -> str | None:
+        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and 0 <= index.row() < self.rowCount():
@@ -54,15 +70,23 @@ class ReceivedModel(ListTableModel[ReceivedPackageRow]):
             if role == Qt.ItemDataRole.ForegroundRole and not row.current:
                 return QBrush(MUTED)
             if role == Qt.ItemDataRole.ToolTipRole:
-                if index.column() == FINGERPRINT_COLUMN:
-                    return row.fingerprint
-                if index.column() == STATUS_COLUMN:
-                    return (
-                        "统计时使用"
-                        if row.current
-                        else "已被同一部门、同一统计期间较新导出的数据包取代，仅存档"
-                    )
+                if index.column() == self.status_column:
+                    return self.current_tip if row.current else self.superseded_tip
+                tip = self.tooltip(row, index.column())
+                if tip is not None:
+                    return tip
         return super().data(index, role)
+
+
+class ReceivedModel(SupersedableModel[ReceivedPackageRow]):
+    """The received packages; a superseded one is greyed, the full fingerprint is the tooltip."""
+
+    status_column = STATUS_COLUMN
+    current_tip = "统计时使用"
+    superseded_tip = "已被同一部门、同一统计期间较新导出的数据包取代，仅存档"
+
+    def tooltip(self, row: ReceivedPackageRow, column: int) -> str | None:
+        return row.fingerprint if column == FINGERPRINT_COLUMN else None
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ReportedFigures
-from ui.models.list_table import Column, ListTableModel
-from ui.pages.exchange_received import MUTED, _local
+from ui.models.list_table import Column
+from ui.pages.exchange_received import SupersedableModel, _local
 from ui.widgets.report_import_dialog import SHORT_KIND
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -78,21 +76,12 @@ REPORTED_COLUMNS: list[Column[ReportedListRow]] = [
 REPORTED_STATUS_COLUMN = 7
 
 
-class ReportedModel(ListTableModel[ReportedListRow]):
+class ReportedModel(SupersedableModel[ReportedListRow]):
     """The reported figures; a superseded row is greyed, the 状态 tooltip says what that means."""
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if index.isValid() and 0 <= index.row() < self.rowCount():
-            row = self.row_object(index.row())
-            if role == Qt.ItemDataRole.ForegroundRole and not row.current:
-                return QBrush(MUTED)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                if index.column() == REPORTED_STATUS_COLUMN:
-                    return (
-                        "“统计上报”页选择“全县汇总”时使用"
-                        if row.current
-                        else "同一部门、同一表格和统计期间有填报日期更新的文件，这一行仅存档"
-                    )
-                if row.unit:
-                    return f"填报单位：{row.unit}"
-        return super().data(index, role)
+    status_column = REPORTED_STATUS_COLUMN
+    current_tip = "“统计上报”页选择“全县汇总”时使用"
+    superseded_tip = "同一部门、同一表格和统计期间有填报日期更新的文件，这一行仅存档"
+
+    def tooltip(self, row: ReportedListRow, column: int) -> str | None:
+        return f"填报单位：{row.unit}" if row.unit else None
