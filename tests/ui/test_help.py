@@ -104,6 +104,39 @@ def test_f1_on_every_page_opens_the_help_at_that_page_section(qtbot: QtBot, demo
     assert window.findChildren(HelpWindow) == [helper], "one help window, reused"
 
 
+def test_f1_in_the_draw_console_opens_the_section_of_the_step_in_front(
+    qtbot: QtBot, demo_db: Database
+) -> None:
+    from sqlalchemy import select
+
+    from app.tasks import create_task_from_plan_row
+    from db.engine import transaction
+    from db.models import PlanRow
+    from ui.draw.console import HELP_SECTIONS, STEPS, DrawConsole
+
+    with transaction(demo_db.sessions) as session:
+        row_id = session.scalars(select(PlanRow.id).order_by(PlanRow.id)).first()
+        assert row_id is not None
+        task_id = create_task_from_plan_row(session, row_id).id
+    console = DrawConsole(AppContext(demo_db), task_id)
+    qtbot.addWidget(console)
+    console.show()
+    qtbot.waitExposed(console)
+    console.activateWindow()
+    qtbot.waitUntil(console.isActiveWindow)
+    qtbot.keyClick(console, Qt.Key.Key_F1)  # the real key, at 准备与自检
+    helper = console.findChild(HelpWindow)
+    assert helper is not None, "the help belongs to the console and closes with it"
+    qtbot.waitExposed(helper)
+    assert helper.current_anchor() == "draw"
+    said = ("准备", "数据指纹", "承诺值", "揭晓")  # what each step's section is about
+    for step, words in enumerate(said):
+        console._go(step)
+        assert console.show_help() is helper
+        assert helper.current_anchor() == HELP_SECTIONS[step], STEPS[step]
+        assert words in _opening(helper, HELP_SECTIONS[step]), STEPS[step]
+
+
 def test_every_contents_entry_shows_its_section(help_window: HelpWindow) -> None:
     items = help_window.contents_items()
     anchors = help_window.anchors()

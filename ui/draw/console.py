@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont, QGuiApplication
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -65,6 +65,7 @@ from ui.permissions import restrict
 log = logging.getLogger(__name__)
 
 STEPS = ("准备与自检", "抽取池与数据指纹", "承诺值与监督人报数", "揭晓与抽取结果")
+HELP_SECTIONS = ("draw", "draw-projection", "draw-witness", "draw-reveal")  # F1 at each step (使用说明)
 CAP_TEXT = {"auto": "自动（平均分配）", "none": "不限"}
 
 
@@ -106,6 +107,8 @@ class DrawConsole(QWidget):
         self._go(0)
         self._load_finished()
         self._show_title()
+        help_key = QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), self)
+        help_key.activated.connect(self.show_help)
         # Watchers may open a finished draw to reproject, reprint or export it; 作废 and 递补 are the clerk's.
         restrict(context.database.actor, Permission.TASKS, self.void_button, self.replace_button)
 
@@ -300,6 +303,12 @@ class DrawConsole(QWidget):
         self.seed_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.seed_label)
         return page
+
+    def show_help(self) -> QWidget:
+        """使用说明 at the section about the step in front (F1); it closes with this window."""
+        from ui.help_window import show_help
+
+        return show_help(self, HELP_SECTIONS[self.step()])
 
     # --- step control ---------------------------------------------------------------------------------
     def step(self) -> int:
