@@ -79,13 +79,25 @@ class MainWindow(QMainWindow):
         for number, entry in enumerate(self.entries, start=1):
             self.stack.addWidget(QWidget())  # stands in until the page is first opened
             item = QListWidgetItem(entry.title)
-            item.setToolTip(f"{entry.title}（Ctrl+{number}）" if number <= 9 else entry.title)
+            item.setToolTip(
+                f"{entry.title}（Ctrl+{number}）" if number <= 9 else f"{entry.title}（Ctrl+PgDown/PgUp）"
+            )
             self.nav.addItem(item)
             if number <= 9:
                 shortcut = QAction(self)
                 shortcut.setShortcut(QKeySequence(f"Ctrl+{number}"))
                 shortcut.triggered.connect(lambda _=False, row=number - 1: self.nav.setCurrentRow(row))
                 self.addAction(shortcut)
+        # Every page, also those after the ninth: the next and the previous one, round the list.
+        for keys, step in (("Ctrl+PgDown", 1), ("Ctrl+PgUp", -1)):
+            turn = QAction(self)
+            turn.setShortcut(QKeySequence(keys))
+            turn.triggered.connect(
+                lambda _=False, step=step: self.nav.setCurrentRow(
+                    (self.nav.currentRow() + step) % self.nav.count()
+                )
+            )
+            self.addAction(turn)
         self.nav.currentRowChanged.connect(self._show_page)
 
         self._build_menu()

@@ -103,7 +103,19 @@ def test_ctrl_number_switches_pages(qtbot: QtBot, demo_db: Database) -> None:
     assert DEFAULT_PAGES[8].title == window.current_page().TITLE
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert isinstance(window.current_page(), HomePage)
-    assert window.nav.item(9).toolTip() == DEFAULT_PAGES[9].title, "rows after the ninth have no shortcut"
+    assert window.nav.item(9).toolTip() == f"{DEFAULT_PAGES[9].title}（Ctrl+PgDown/PgUp）"
+
+
+def test_ctrl_page_down_and_up_reach_every_page_round_the_list(qtbot: QtBot, demo_db: Database) -> None:
+    window = _window(qtbot, demo_db)
+    qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    seen = []
+    for _ in range(len(DEFAULT_PAGES) - 8):  # the pages after the ninth, then round to 首页
+        qtbot.keyClick(window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+        seen.append(window.current_page().TITLE)
+    assert seen == [entry.title for entry in DEFAULT_PAGES[9:]] + [DEFAULT_PAGES[0].title]
+    qtbot.keyClick(window, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert DEFAULT_PAGES[-1].title == window.current_page().TITLE
 
 
 def test_saving_the_bureau_name_updates_the_title(qtbot: QtBot, demo_db: Database) -> None:
