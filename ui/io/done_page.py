@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from ui.io.result_page import FigureCard
 from ui.io.wording import registry_name, summary_text
+from ui.widgets.hint import hint_label
 
 if TYPE_CHECKING:
     from ui.io.import_wizard import ImportWizard
@@ -37,9 +38,7 @@ class DonePage(QWizardPage):
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         layout.addWidget(self.summary_label)
-        self.warning_label = QLabel()
-        self.warning_label.setObjectName("hint")
-        self.warning_label.setWordWrap(True)
+        self.warning_label = hint_label()
         layout.addWidget(self.warning_label)
         row = QHBoxLayout()
         self.report_button = QPushButton("导出问题清单(&E)…")

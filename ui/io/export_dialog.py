@@ -36,6 +36,7 @@ from ui.io.recent import last_folder, remember_folder
 from ui.io.wording import default_export_name, registry_name
 from ui.io.write_errors import write_failure_text
 from ui.jobs import ProgressFn, run_with_progress
+from ui.widgets.hint import hint_label
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,7 @@ class ExportDialog(QDialog):
 
         personal = [f.label for f in spec.fields if f.personal]
         self.personal_box = QCheckBox(f"包含个人信息（完整的{'、'.join(personal) or '身份证号'}）")
-        self.personal_note = QLabel(PERSONAL_NOTE)
-        self.personal_note.setObjectName("hint")
-        self.personal_note.setWordWrap(True)
+        self.personal_note = hint_label(PERSONAL_NOTE)
         self.personal_box.toggled.connect(self._on_personal)
         privacy = QGroupBox("个人信息")
         privacy_layout = QVBoxLayout(privacy)

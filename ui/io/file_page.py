@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ui.io.recent import last_folder
 from ui.io.wording import registry_name
+from ui.widgets.hint import hint_label
 
 if TYPE_CHECKING:
     from ui.io.import_wizard import ImportWizard
@@ -25,9 +26,7 @@ FILE_FILTER = "表格文件 (*.xlsx *.xls *.csv *.xlsm *.et *.ods);;所有文件
 
 
 def _hint(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("hint")
-    label.setWordWrap(True)
+    label = hint_label(text)
     return label
 
 

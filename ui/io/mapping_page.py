@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.io import ColumnInfo
 from ui.io.wording import counts_line
+from ui.widgets.hint import hint_label
 
 if TYPE_CHECKING:
     from ui.io.import_wizard import ImportWizard
@@ -74,9 +75,7 @@ class MappingPage(QWizardPage):
         note = QLabel("带“*”的字段是必需的，每个字段只能对应一列；选“不导入”的列会被忽略。")
         note.setObjectName("hint")
         layout.addWidget(note)
-        self.status_label = QLabel()
-        self.status_label.setObjectName("hint")
-        self.status_label.setWordWrap(True)
+        self.status_label = hint_label()
         layout.addWidget(self.status_label)
 
         self.combos: dict[str, QComboBox] = {}  # header label → its field chooser

@@ -27,6 +27,7 @@ from ui.io.issue_model import (
     SHOW_WARNINGS,
     IssueTableModel,
 )
+from ui.widgets.hint import hint_label
 from ui.widgets.lazy_table import lazy_table_view
 
 if TYPE_CHECKING:
@@ -116,9 +117,7 @@ class ResultPage(QWizardPage):
             cards.addWidget(card)
         layout.addLayout(cards)
 
-        self.verdict = QLabel()
-        self.verdict.setObjectName("hint")
-        self.verdict.setWordWrap(True)
+        self.verdict = hint_label()
         layout.addWidget(self.verdict)
         layout.addSpacing(6)
 

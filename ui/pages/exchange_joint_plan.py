@@ -16,6 +16,7 @@ from app.reports import Facts, Period, ReportError
 from ui import feedback
 from ui.jobs import ProgressFn
 from ui.widgets.drill_down_dialog import Failed, in_background
+from ui.widgets.hint import hint_label
 from ui.widgets.period_picker import PeriodPicker
 
 if TYPE_CHECKING:
@@ -89,12 +90,10 @@ class JointPlanView(QWidget):
         self.tree.setUniformRowHeights(True)
         for column, width in enumerate((90, 430, 300, 70, 110, 90)):
             self.tree.setColumnWidth(column, width)
-        hint = QLabel(
+        hint = hint_label(
             "按牵头部门列出各部门年度计划中有联合部门的计划行：本机数据与收到的、统计期间与所选期间完全相同的"
             "数据包合并（同一部门以对方发来的数据包为准）。只读。"
         )
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(self.tree, 1)

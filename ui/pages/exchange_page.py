@@ -47,6 +47,7 @@ from ui.pages.exchange_received import (
 from ui.pages.exchange_reported import REPORTED_COLUMNS, ReportedModel, reported_list
 from ui.widgets.drill_down_dialog import Failed, in_background
 from ui.widgets.exchange_dialogs import counts_text, fingerprint_html, size_text
+from ui.widgets.hint import hint_label
 
 
 class ExchangePage(ExchangeFileActions):
@@ -117,9 +118,7 @@ class ExchangePage(ExchangeFileActions):
     def _build_received(self) -> QWidget:
         panel = QWidget()
         bar = QHBoxLayout()
-        self.list_hint = QLabel()
-        self.list_hint.setObjectName("hint")
-        self.list_hint.setWordWrap(True)
+        self.list_hint = hint_label()
         bar.addWidget(self.list_hint, 1)
         self.verify_selected_button = QPushButton("核验所选")
         self.verify_selected_button.setToolTip("重新核验所选数据包的签名、统计数据和摇号记录是否在本机被改动")
@@ -151,9 +150,7 @@ class ExchangePage(ExchangeFileActions):
         )
         self.record_button.clicked.connect(lambda _c=False: self.export_record())
         row = QHBoxLayout()
-        record_hint = QLabel("记录与发送部门摇号时保存的完全一致，导入时已逐份验证。")
-        record_hint.setObjectName("hint")
-        record_hint.setWordWrap(True)
+        record_hint = hint_label("记录与发送部门摇号时保存的完全一致，导入时已逐份验证。")
         row.addWidget(record_hint, 1)
         row.addWidget(self.record_button)
         box.addWidget(self.draws_label)
@@ -177,9 +174,7 @@ class ExchangePage(ExchangeFileActions):
 
     def _build_reported(self) -> QWidget:
         self.reported_panel = QWidget()
-        self.reported_hint = QLabel()
-        self.reported_hint.setObjectName("hint")
-        self.reported_hint.setWordWrap(True)
+        self.reported_hint = hint_label()
         self.reported_model = ReportedModel(REPORTED_COLUMNS)
         self.reported_table = list_table_view(self.reported_model, stretch_column=6, single=True)
         layout = QVBoxLayout(self.reported_panel)

@@ -46,6 +46,7 @@ from ui.widgets.charts import ProgressChartsView
 from ui.widgets.department_chooser import CodeChoice, DepartmentChooser
 from ui.widgets.drill_down_dialog import DrillContent, DrillDownDialog, Failed, in_background
 from ui.widgets.export_info_dialog import ExportInfo, ExportInfoDialog
+from ui.widgets.hint import hint_label
 from ui.widgets.period_picker import PeriodPicker
 from ui.widgets.stat_table_view import StatTableView, clickable, column_title
 
@@ -150,9 +151,7 @@ class ReportsPage(ReportExports):
             "全县汇总：本机数据与“数据交换”页收到的、统计期间完全相同的各部门数据包合并统计"
         )
         self.source.currentIndexChanged.connect(lambda _i: self._on_source())
-        self.source_hint = QLabel()
-        self.source_hint.setObjectName("hint")
-        self.source_hint.setWordWrap(True)
+        self.source_hint = hint_label()
         self.source_hint.hide()
         box.addWidget(self.source)
         box.addWidget(self.source_hint)
@@ -197,9 +196,7 @@ class ReportsPage(ReportExports):
         self.title_label.setWordWrap(True)
         self.period_label = QLabel()
         self.period_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.info_label = QLabel()
-        self.info_label.setObjectName("hint")
-        self.info_label.setWordWrap(True)
+        self.info_label = hint_label()
         for label in (self.title_label, self.period_label, self.info_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             layout.addWidget(label)

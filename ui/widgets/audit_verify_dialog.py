@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QV
 
 from app.audit.verify import Problem, VerifyReport
 from ui.models.list_table import Column, ListTableModel, list_table_view
+from ui.widgets.hint import hint_label
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -80,9 +81,7 @@ class VerifyProblemsDialog(QDialog):
         self.table.doubleClicked.connect(lambda _index: self.locate_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_button())
         layout.addWidget(self.table, 1)
-        counts = QLabel(lines[0])
-        counts.setObjectName("hint")
-        counts.setWordWrap(True)
+        counts = hint_label(lines[0])
         layout.addWidget(counts)
 
         buttons = QDialogButtonBox()

@@ -45,6 +45,7 @@ from ui.context import AppContext
 from ui.jobs import run_with_progress
 from ui.models.list_table import Column, ListTableModel, list_table_view
 from ui.restart import restart_when_this_process_ends
+from ui.widgets.hint import hint_label
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +113,9 @@ class BackupPanel(QWidget):
         form = QFormLayout()
         form.addRow("备份文件夹：", folder_row)
         form.addRow("第二备份位置：", mirror_row)
-        hint = QLabel(_keep_text() + "第二备份位置不可用时（如 U 盘未插入）只作提示，备份照常保存在本机。")
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
+        hint = hint_label(
+            _keep_text() + "第二备份位置不可用时（如 U 盘未插入）只作提示，备份照常保存在本机。"
+        )
 
         self.backup_button = QPushButton("立即备份")
         self.backup_button.setDefault(True)
@@ -133,9 +134,7 @@ class BackupPanel(QWidget):
 
         self.model, self.table = backup_table(self.main_folder)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.status = QLabel()
-        self.status.setObjectName("hint")
-        self.status.setWordWrap(True)
+        self.status = hint_label()
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -47,6 +47,7 @@ from ui import feedback
 from ui.context import AppContext
 from ui.models.list_table import Column, ListTableModel
 from ui.widgets.dialog_buttons import accept_cancel_buttons
+from ui.widgets.hint import hint_label
 
 log = logging.getLogger(__name__)
 
@@ -152,9 +153,7 @@ class CalendarPanel(QWidget):
         self.summary: YearSummary | None = None
         self.year_combo = QComboBox()
         self.year_combo.setMinimumWidth(110)
-        self.coverage = QLabel()
-        self.coverage.setObjectName("hint")
-        self.coverage.setWordWrap(True)
+        self.coverage = hint_label()
         top = QHBoxLayout()
         top.addWidget(QLabel("年度："))
         top.addWidget(self.year_combo)
@@ -191,12 +190,10 @@ class CalendarPanel(QWidget):
         self.restore_button.clicked.connect(self.restore)
         self.year_combo.currentIndexChanged.connect(lambda _i: self.refresh())
 
-        hint = QLabel(
+        hint = hint_label(
             "表中只列出与“周一至周五上班”不同的日子：法定节假日放假（休）和调休上班（班）。"
             "登记表和公示期限按此计算工作日。导入文件为三列：日期、休/班、名称。"
         )
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(buttons)

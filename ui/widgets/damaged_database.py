@@ -36,6 +36,7 @@ from app.backup import (
 from ui import feedback
 from ui.jobs import ProgressFn, run_with_progress
 from ui.widgets.backup_panel import BACKUP_FILE_FILTER, backup_table
+from ui.widgets.hint import hint_label
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +61,7 @@ class DamagedDatabaseDialog(QDialog):
             "恢复前，损坏的文件会先另存一份，供技术人员抢救其中的数据。"
         )
         text.setWordWrap(True)
-        details = QLabel("检查结果：" + "；".join(report.problems[:3]))
-        details.setObjectName("hint")
-        details.setWordWrap(True)
+        details = hint_label("检查结果：" + "；".join(report.problems[:3]))
         self.model, self.table = backup_table(main_folder)
         self.model.set_rows(entries)
         # The newest usable backup; a 恢复前 copy may be the damaged file itself, so it is offered only last.

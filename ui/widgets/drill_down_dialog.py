@@ -33,6 +33,7 @@ from ui import feedback
 from ui.io.recent import last_folder, remember_folder, save_target
 from ui.io.write_errors import EXCEL_LOCK_HINT
 from ui.jobs import ProgressFn, run_with_progress
+from ui.widgets.hint import hint_label
 from ui.widgets.lazy_table import debounced_search, lazy_table_view
 
 log = logging.getLogger(__name__)
@@ -266,9 +267,7 @@ class DrillDownDialog(QDialog):
             hint = "这些记录来自其他电脑的数据包，本机没有原始记录。"
         else:
             hint = ""
-        self.hint = QLabel(hint)
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
+        self.hint = hint_label(hint)
         self.hint.setVisible(bool(hint))
 
         buttons = QHBoxLayout()

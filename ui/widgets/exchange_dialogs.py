@@ -36,6 +36,7 @@ from app.reports import Period
 from app.reports.errors import ReportError
 from ui import feedback
 from ui.widgets.dialog_buttons import accept_cancel_buttons
+from ui.widgets.hint import hint_label
 from ui.widgets.period_picker import PeriodPicker
 
 log = logging.getLogger(__name__)
@@ -124,13 +125,11 @@ class ExportChoiceDialog(QDialog):
         form = QFormLayout()
         form.addRow("部门(&D)：", self.department)
         form.addRow("统计期间(&P)：", self.picker)
-        hint = QLabel(
+        hint = hint_label(
             "数据包包含该部门在统计期间内的年度计划、抽查任务、摇号记录、检查和公示情况，"
             "用本机的签名密钥签名，对方导入时会逐项核验。请与司法局约定的统计期间一致，"
             "否则对方汇总时不会合并。"
         )
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(hint)
@@ -178,12 +177,10 @@ class ExportDoneDialog(QDialog):
         self.fingerprint_label = QLabel(fingerprint_html(summary.fingerprint, 15))
         self.fingerprint_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         inner.addWidget(self.fingerprint_label)
-        phone = QLabel(
+        phone = hint_label(
             "请把数据包拷给接收单位（如司法局），并打电话把上面的指纹逐行读给对方核对。"
             "对方第一次收到本部门的数据包、或本机重装过程序时，都要这样核对一次。"
         )
-        phone.setObjectName("hint")
-        phone.setWordWrap(True)
         phone.setMinimumWidth(WRAP_WIDTH - 30)
         inner.addWidget(phone)
         layout.addWidget(box)

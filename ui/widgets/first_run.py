@@ -51,6 +51,7 @@ from app.setup import (
 )
 from ui import feedback
 from ui.jobs import run_with_progress
+from ui.widgets.hint import hint_label
 from ui.widgets.sign_in import AdminAccountForm
 
 log = logging.getLogger(__name__)
@@ -66,15 +67,13 @@ _NO_ARROW = (
 
 
 def _text(text: str) -> QLabel:
-    label = QLabel(text)
+    label = hint_label(text)
     label.setWordWrap(True)
     return label
 
 
 def _hint(text: str = "", *, alert: bool = False) -> QLabel:
     label = QLabel(text)
-    label.setObjectName("hint")
-    label.setWordWrap(True)
     label.setProperty("alert", alert)
     return label
 

@@ -58,6 +58,7 @@ from ui.io.result_page import FigureCard
 from ui.io.write_errors import issue_list_written, write_failure_text
 from ui.jobs import ProgressFn
 from ui.widgets.drill_down_dialog import Failed, in_background
+from ui.widgets.hint import hint_label
 from ui.widgets.lazy_table import lazy_table_view
 from ui.widgets.period_picker import PeriodPicker
 from ui.widgets.report_import_departments import SHORT_KIND, fill_departments
@@ -132,9 +133,7 @@ class ReportImportDialog(QDialog):
             card.setMinimumWidth(110)
             self.cards[key] = card
             cards.addWidget(card)
-        self.verdict = QLabel()
-        self.verdict.setObjectName("hint")
-        self.verdict.setWordWrap(True)
+        self.verdict = hint_label()
 
         self.departments_label = QLabel("文件中的部门")
         self.departments_label.setObjectName("sectionTitle")
@@ -197,9 +196,7 @@ class ReportImportDialog(QDialog):
         self.year_box.setValue(dt.date.today().year)
         self.year_box.setSuffix(" 年")
         self.department_box = QComboBox()  # filled when asked for
-        self.ask_label = QLabel()
-        self.ask_label.setObjectName("hint")
-        self.ask_label.setWordWrap(True)
+        self.ask_label = hint_label()
         self.apply_options_button = QPushButton("按所选重新检查")
         self.apply_options_button.clicked.connect(lambda _c=False: self.check())
         self.options_form = QFormLayout()

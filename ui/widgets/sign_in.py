@@ -29,6 +29,7 @@ from app.database import Database
 from app.setup import AdminAccount, SetupError
 from db.engine import transaction
 from ui.widgets.dialog_buttons import accept_cancel_buttons
+from ui.widgets.hint import hint_label
 
 
 def password_field() -> QLineEdit:
@@ -58,9 +59,7 @@ class _FormDialog(QDialog):
         heading.setObjectName("sectionTitle")
         layout.addWidget(heading)
         if intro:
-            text = QLabel(intro)
-            text.setObjectName("hint")
-            text.setWordWrap(True)
+            text = hint_label(intro)
             layout.addWidget(text)
         self.form = QFormLayout()
         layout.addLayout(self.form)

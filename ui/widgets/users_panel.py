@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from ui import feedback
 from ui.context import AppContext
 from ui.models.list_table import Column, ListTableModel, list_table_view
 from ui.widgets.dialog_buttons import accept_cancel_buttons
+from ui.widgets.hint import hint_label
 from ui.widgets.sign_in import password_field
 
 log = logging.getLogger(__name__)
@@ -102,9 +102,7 @@ class UserDialog(QDialog):
         for role in UserRole:
             self.role.addItem(role.value, role.value)
         self.role.setCurrentIndex(max(0, self.role.findData(user.role if user else UserRole.CLERK.value)))
-        self.role_hint = QLabel()
-        self.role_hint.setObjectName("hint")
-        self.role_hint.setWordWrap(True)
+        self.role_hint = hint_label()
         self.role.currentIndexChanged.connect(lambda _i: self._show_role_hint())
         self.department = QComboBox()
         self.department.addItem(NO_DEPARTMENT, "")
@@ -124,9 +122,7 @@ class UserDialog(QDialog):
         if user is None:
             form.addRow("初始密码：", self.password)
             form.addRow("再次输入：", self.password_again)
-            note = QLabel("初始密码请当面告知本人；首次登录时须修改为只有本人知道的密码。")
-            note.setObjectName("hint")
-            note.setWordWrap(True)
+            note = hint_label("初始密码请当面告知本人；首次登录时须修改为只有本人知道的密码。")
             form.addRow("", note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -177,9 +173,7 @@ class ResetPasswordDialog(QDialog):
         self.password_again = password_field()
         form.addRow("临时密码：", self.password)
         form.addRow("再次输入：", self.password_again)
-        note = QLabel("重置后账号同时解除锁定；本人下次登录时须修改密码。")
-        note.setObjectName("hint")
-        note.setWordWrap(True)
+        note = hint_label("重置后账号同时解除锁定；本人下次登录时须修改密码。")
         form.addRow("", note)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -227,12 +221,10 @@ class UsersPanel(QWidget):
         self.reset_button.clicked.connect(self.reset_selected)
         self.active_button.clicked.connect(self.toggle_active)
         self.unlock_button.clicked.connect(self.unlock_selected)
-        hint = QLabel(
+        hint = hint_label(
             "管理员：全部功能；经办人：日常业务；监督员：只读、复核签名、核验记录。"
             "账号不能删除，不再使用时请停用（审计日志仍保留其操作记录）。"
         )
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
