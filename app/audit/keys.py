@@ -97,12 +97,11 @@ def _load_or_create(folder: Path) -> AuditKey:
     if remembered is not None:
         try:
             stored = remembered.get_password(SERVICE, account)  # type: ignore[attr-defined]
+            if stored is not None:
+                secret = bytes.fromhex(stored)
+                return AuditKey(secret, key_id_of(secret), "keyring", type(remembered).__name__)
         except Exception as exc:  # noqa: BLE001 — ask keyring to find the store again
             log.info("remembered keyring backend failed (%s); searching again", exc)
-            stored = None
-        if stored is not None:
-            secret = bytes.fromhex(stored)
-            return AuditKey(secret, key_id_of(secret), "keyring", type(remembered).__name__)
     backend = _keyring_backend()
     if backend is not None:
         try:
