@@ -288,6 +288,10 @@ def test_a_file_with_errors_shows_them_by_row_and_field_and_writes_nothing(
     assert "错误 1 个，警告 2 个；存在错误，未导入" in str(cells[0][0])
     assert cells[1] == ["工作表", "行号", "字段", "严重程度", "说明"]
     assert ["进展情况统计表", 7, "公示对象数", "错误", "公示对象数（9）大于已检查数（1）"] in cells
+    (tmp_path / "占用.xlsx").mkdir()  # a folder where the file should go: it cannot be written
+    dialogs.answer("确定")
+    assert dialog.export_issue_report(tmp_path / "占用.xlsx") is None
+    assert "占用.xlsx" in dialogs.seen[1]
     dialog.reject()
     assert stored(target) == 0 and page.reported_model.rowCount() == 0
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QWidget, QWizard
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.io import (
-    ExportError,
     ImportFileError,
     ImportPreview,
     ImportRefusedError,
@@ -32,11 +31,11 @@ from ui.context import AppContext
 from ui.io.done_page import DonePage
 from ui.io.file_page import FilePage
 from ui.io.mapping_page import MappingPage
-from ui.io.recent import remember_folder, save_target
+from ui.io.recent import remember_folder
 from ui.io.result_page import ResultPage
 from ui.io.samples import column_samples
 from ui.io.wording import registry_name, summary_text
-from ui.io.write_errors import issue_list_written, write_failure_text
+from ui.io.write_errors import save_issue_list
 from ui.jobs import ProgressFn, run_with_progress
 
 log = logging.getLogger(__name__)
@@ -220,25 +219,11 @@ class ImportWizard(QWizard):
         preview = self.preview
         if preview is None:
             return None
-        target = save_target(
+        return save_issue_list(
             self,
+            self.context,
+            preview.path,
+            preview.file_name,
             path,
-            title="导出问题清单",
-            suggested=preview.path.with_name(f"{preview.path.stem}_问题清单.xlsx"),
-            kind="Excel 工作簿",
-            suffix=".xlsx",
+            lambda target: write_issue_report(preview, target),
         )
-        if target is None:
-            return None
-
-        def job(progress: ProgressFn) -> int:
-            progress("写入问题清单", 0.0)
-            return write_issue_report(preview, target)
-
-        try:
-            written: int = run_with_progress(self, "正在导出问题清单", job)
-        except (ExportError, OSError) as exc:
-            feedback.error(self, write_failure_text(exc, target), title="问题清单未导出")
-            return None
-        issue_list_written(self, self.context, preview.file_name, target, written)
-        return target

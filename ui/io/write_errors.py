@@ -4,6 +4,7 @@ an import's issue list was."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,8 +12,10 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QWidget
 
-from app.io import RegistryIOError
+from app.io import ExportError, RegistryIOError
 from ui import feedback
+from ui.io.recent import save_target
+from ui.jobs import ProgressFn, run_with_progress
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -54,3 +57,38 @@ def issue_list_written(
         title="问题清单已导出",
     ):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
+
+
+def save_issue_list(
+    parent: QWidget,
+    context: AppContext,
+    source: Path,
+    file_name: str,
+    path: str | Path | None,
+    write: Callable[[Path], int],
+) -> Path | None:
+    """An import's issue list saved as xlsx: where (asked when ``path`` is None, next to ``source`` by default),
+    ``write`` behind a progress dialog (returns how many messages it wrote), then a failure told in words the
+    clerk can act on or :func:`issue_list_written`. The file, or None when nothing was written."""
+    target = save_target(
+        parent,
+        path,
+        title="导出问题清单",
+        suggested=source.with_name(f"{source.stem}_问题清单.xlsx"),
+        kind="Excel 工作簿",
+        suffix=".xlsx",
+    )
+    if target is None:
+        return None
+
+    def job(progress: ProgressFn) -> int:
+        progress("写入问题清单", 0.0)
+        return write(target)
+
+    try:
+        written: int = run_with_progress(parent, "正在导出问题清单", job)
+    except (ExportError, OSError) as exc:
+        feedback.error(parent, write_failure_text(exc, target), title="问题清单未导出")
+        return None
+    issue_list_written(parent, context, file_name, target, written)
+    return target

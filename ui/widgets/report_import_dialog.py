@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import UserFacingError
-from app.io.errors import ExportError
 from app.io.report import write_issue_list
 from app.registry.departments import list_departments
 from app.reports.importer import (
@@ -53,9 +52,8 @@ from app.reports.importer import (
 from ui import feedback
 from ui.context import AppContext
 from ui.io.issue_model import COL_FIELD, COL_ROW, COL_SEVERITY, IssueTableModel
-from ui.io.recent import save_target
 from ui.io.result_page import FigureCard
-from ui.io.write_errors import issue_list_written, write_failure_text
+from ui.io.write_errors import save_issue_list
 from ui.jobs import ProgressFn
 from ui.widgets.drill_down_dialog import Failed, in_background
 from ui.widgets.hint import hint_label
@@ -390,26 +388,13 @@ class ReportImportDialog(QDialog):
         preview = self.preview
         if preview is None or not preview.issues:
             return None
-        target = save_target(
-            self,
-            path,
-            title="导出问题清单",
-            suggested=preview.path.with_name(f"{preview.path.stem}_问题清单.xlsx"),
-            kind="Excel 工作簿",
-            suffix=".xlsx",
-        )
-        if target is None:
-            return None
         verdict = "存在错误，未导入" if preview.errors else "可以导入"
         title = f"报表导入问题清单：{preview.file_name}（错误 {preview.errors} 个，警告 {preview.warnings} 个；{verdict}）"
-
-        def job(progress: ProgressFn) -> int:
-            progress("写入问题清单", 0.0)
-            return write_issue_list(target, title, preview.issues, with_sheet=True)
-
-        written = in_background(self, "正在导出问题清单", job, (ExportError, OSError))
-        if isinstance(written, Failed):
-            feedback.error(self, write_failure_text(written.error, target), title="问题清单未导出")
-            return None
-        issue_list_written(self, self.context, preview.file_name, target, written)
-        return target
+        return save_issue_list(
+            self,
+            self.context,
+            preview.path,
+            preview.file_name,
+            path,
+            lambda target: write_issue_list(target, title, preview.issues, with_sheet=True),
+        )
