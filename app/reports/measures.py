@@ -21,6 +21,7 @@ Dates (both ends of the period included):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -180,6 +181,20 @@ def results_by_category(facts: Facts, codes: Collection[str]) -> list[tuple[str,
         counts[result] = counts.get(result, 0) + 1
     order = [r.value for r in InspectionResult]
     return sorted(counts.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+
+
+def axis_step(top: int) -> int:
+    """A round step (1, 2, 5 × 10ⁿ) giving about five gridlines up to ``top``."""
+    raw = max(top / 5, 1.0)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
+
+
+def axis_scale(top: int) -> tuple[int, int]:
+    """(step, axis maximum) of a chart's value axis up to ``top``: the maximum one step above it. The same on
+    the 统计上报 page's charts and in the PDF."""
+    step = axis_step(top)
+    return step, (top // step + 1) * step
 
 
 @dataclass(frozen=True)

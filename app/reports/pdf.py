@@ -14,7 +14,6 @@ This module imports reportlab; import it only where a file is written (not at st
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,7 @@ from app.forms.layout import (
     title_line,
     wrap_text,
 )
-from app.reports.measures import ProgressCharts
+from app.reports.measures import ProgressCharts, axis_scale
 from app.reports.model import StatTable
 from app.reports.xlsx import info_line
 
@@ -107,11 +106,12 @@ def _table(table: StatTable, st: FormStyles) -> Table:
     return Table(grid, colWidths=widths, style=TableStyle(commands), repeatRows=h)
 
 
-def _axis_step(top: int) -> int:
-    """A round step (1, 2, 5 × 10ⁿ) giving about five gridlines up to ``top``."""
-    raw = max(top / 5, 1.0)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
+def _value_axis(axis: Any, top: int, fonts: CjkFonts) -> None:
+    """The count axis from 0 in round steps, as on the 统计上报 page's charts."""
+    axis.valueMin = 0
+    axis.valueStep, axis.valueMax = axis_scale(top)
+    axis.labels.fontName = fonts.song
+    axis.labels.fontSize = 8
 
 
 def _monthly_chart(charts: ProgressCharts, fonts: CjkFonts) -> Drawing:
@@ -127,11 +127,7 @@ def _monthly_chart(charts: ProgressCharts, fonts: CjkFonts) -> Drawing:
     chart.categoryAxis.categoryNames = labels
     chart.categoryAxis.labels.fontName = fonts.song
     chart.categoryAxis.labels.fontSize = 8
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueStep = step = _axis_step(top)
-    chart.valueAxis.valueMax = (top // step + 1) * step
-    chart.valueAxis.labels.fontName = fonts.song
-    chart.valueAxis.labels.fontSize = 8
+    _value_axis(chart.valueAxis, top, fonts)
     chart.bars[0].fillColor = DRAWN_COLOUR
     chart.bars[1].fillColor = INSPECTED_COLOUR
     chart.barLabelFormat = "%d"
@@ -166,11 +162,7 @@ def _results_chart(charts: ProgressCharts, fonts: CjkFonts) -> Drawing:
     chart.categoryAxis.labels.fontName = fonts.song
     chart.categoryAxis.labels.fontSize = 8.5
     chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueStep = step = _axis_step(top)
-    chart.valueAxis.valueMax = (top // step + 1) * step
-    chart.valueAxis.labels.fontName = fonts.song
-    chart.valueAxis.labels.fontSize = 8
+    _value_axis(chart.valueAxis, top, fonts)
     chart.bars[0].fillColor = RESULT_COLOUR
     chart.barLabelFormat = "%d"
     chart.barLabels.fontName = fonts.song

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from app.database import Database, open_database
 from app.reports import Facts, Period, StatTable, build_table, collect_facts, drill_down, drill_local_ids
-from app.reports.measures import progress_charts
+from app.reports.measures import axis_step, progress_charts
 from db.engine import transaction
 from db.models import AuditEntry, InspectionTask
 from tests.app.forms.pdf_tools import page_count, pdf_text, squeeze
@@ -27,7 +27,7 @@ from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.pages.reports_page import ExportInfo, ExportInfoDialog, ReportsPage
 from ui.pages.tasks_page import TasksPage
-from ui.widgets.charts import ProgressChartsView, axis_step
+from ui.widgets.charts import ProgressChartsView
 from ui.widgets.drill_down_dialog import DrillDownDialog, DrillRowsModel
 from ui.widgets.stat_table_view import DRILL_TIP, LINK_COLOUR, StatTableModel, fit_widths
 

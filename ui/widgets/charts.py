@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -12,7 +11,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QHelpEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
-from app.reports.measures import ProgressCharts
+from app.reports.measures import ProgressCharts, axis_scale
 
 __all__ = [
     "DRAWN_COLOUR",
@@ -22,7 +21,6 @@ __all__ = [
     "ColumnChart",
     "ProgressChartsView",
     "Series",
-    "axis_step",
 ]
 
 # As on the PDF's chart page (app/reports/pdf.py).
@@ -32,13 +30,6 @@ RESULT_COLOUR = QColor("#5f9e6e")
 AXIS_COLOUR = QColor("#7a7a7a")
 GRID_COLOUR = QColor("#e3e3e3")
 TEXT_COLOUR = QColor("#333333")
-
-
-def axis_step(top: int) -> int:
-    """A round step (1, 2, 5 × 10ⁿ) giving about five gridlines up to ``top``."""
-    raw = max(top / 5, 1.0)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
 
 
 @dataclass(frozen=True)
@@ -110,8 +101,7 @@ class ColumnChart(_Chart):
         metrics = QFontMetricsF(font)
         line = metrics.height()
         top_value = max([v for s in self.series for v in s.values] + [1])
-        step = axis_step(top_value)
-        axis_top = (top_value // step + 1) * step
+        step, axis_top = axis_scale(top_value)
         label_width = metrics.horizontalAdvance(f"{axis_top:,}") + 8
         legend_height = line + 8
         plot = QRectF(
@@ -219,8 +209,7 @@ class CategoryBarChart(_Chart):
             max(metrics.horizontalAdvance(name) for name, _n in self.items) + 10, self.width() * 0.45
         )
         top_value = max([n for _name, n in self.items] + [1])
-        step = axis_step(top_value)
-        axis_top = (top_value // step + 1) * step
+        step, axis_top = axis_scale(top_value)
         plot = QRectF(labels_width, 4, self.width() - labels_width - 40, self.height() - line - 12)
         if plot.width() < 40 or plot.height() < 20:
             return
