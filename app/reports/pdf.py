@@ -24,7 +24,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from app.forms.fonts import CjkFonts, MissingGlyphsError, missing_glyphs, register_cjk_fonts
 from app.forms.layout import (
@@ -175,12 +175,13 @@ def _results_chart(charts: ProgressCharts, fonts: CjkFonts) -> Drawing:
 def _chart_story(charts: ProgressCharts, st: FormStyles) -> list[Flowable]:
     story: list[Flowable] = [PageBreak(), heading_line("图1  各月抽取与检查对象数（户）", st)]
     story.append(_monthly_chart(charts, st.fonts))
-    story.append(CondPageBreak(60 * mm))
-    story.append(heading_line("图2  检查结果分类（户，已归档的执法检查登记表）", st))
-    if charts.results:
-        story.append(_results_chart(charts, st.fonts))
-    else:
-        story.append(para("（统计期间内没有已归档的执法检查登记表）", st.body))
+    results: Flowable = (
+        _results_chart(charts, st.fonts)
+        if charts.results
+        else para("（统计期间内没有已归档的执法检查登记表）", st.body)
+    )
+    # The heading goes to the next page with its chart when the chart does not fit below the first one.
+    story.append(KeepTogether([heading_line("图2  检查结果分类（户，已归档的执法检查登记表）", st), results]))
     return story
 
 

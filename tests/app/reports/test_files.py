@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.forms.fonts import MissingGlyphsError
 from app.forms.plan_table import HEADERS as PLAN_HEADERS
 from app.reports import Cell, Facts, all_tables, joint_table, plan_table, progress_table
-from app.reports.measures import progress_charts
+from app.reports.measures import ProgressCharts, progress_charts
 from app.reports.pdf import write_table_pdf
 from app.reports.xlsx import write_table_xlsx, write_tables_xlsx
 from tests.app.forms.pdf_tools import page_count, pdf_text, png_gray_pixels, run_tool, squeeze
@@ -155,6 +155,20 @@ def test_all_tables_in_one_workbook(h1: Facts, tmp_path: Path) -> None:
         "非市场监管领域计划表",
         "非市场监管领域推行情况",
     ]
+
+
+def test_the_results_chart_keeps_its_heading_when_it_moves_to_the_next_page(
+    h1: Facts, tmp_path: Path
+) -> None:
+    """Nine or more result categories do not fit under the monthly chart: 图2's heading goes with its chart."""
+    results = tuple((f"检查结果类别{n}", n * 3) for n in range(1, 13))
+    charts = ProgressCharts(tuple((f"{m}月", m, m) for m in range(1, 13)), results)
+    pdf = write_table_pdf(progress_table(h1), tmp_path / "进展.pdf", unit=UNIT, date=DATE, charts=charts)
+    pages = [squeeze(page) for page in pdf_text(pdf).split("\f")]
+    with_heading = [n for n, page in enumerate(pages) if "图2检查结果分类" in page]
+    with_bars = [n for n, page in enumerate(pages) if "检查结果类别12" in page]
+    assert with_heading == with_bars and len(with_heading) == 1
+    assert "图1各月抽取与检查对象数" not in pages[with_heading[0]], "the chart did not fit under the first"
 
 
 def test_progress_pdf_text_fonts_charts_and_render(h1: Facts, tmp_path: Path) -> None:
