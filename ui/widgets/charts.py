@@ -67,9 +67,20 @@ class _Chart(QWidget):
             return True
         return super().event(event)
 
-    def _draw_empty(self, painter: QPainter) -> None:
-        painter.setPen(AXIS_COLOUR)
-        painter.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+    def _begin_paint(self, has_data: bool) -> tuple[QPainter, QFontMetricsF] | None:
+        """A painter on the white chart, in the chart font, with last paint's tooltips forgotten; None after
+        drawing the empty text when there is nothing to plot."""
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), Qt.GlobalColor.white)
+        self._tips = []
+        if not has_data:
+            painter.setPen(AXIS_COLOUR)
+            painter.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            return None
+        font = self.chart_font()
+        painter.setFont(font)
+        return painter, QFontMetricsF(font)
 
 
 class ColumnChart(_Chart):
@@ -89,16 +100,11 @@ class ColumnChart(_Chart):
         return QSize(520, 260)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), Qt.GlobalColor.white)
-        self._tips = []
-        if not self.categories or not self.series:
-            self._draw_empty(painter)
+        begun = self._begin_paint(bool(self.categories and self.series))
+        if begun is None:
             return
-        font = self.chart_font()
-        painter.setFont(font)
-        metrics = QFontMetricsF(font)
+        painter, metrics = begun
+        font = painter.font()  # the chart font, set again after the smaller value labels
         line = metrics.height()
         top_value = max([v for s in self.series for v in s.values] + [1])
         step, axis_top = axis_scale(top_value)
@@ -194,16 +200,10 @@ class CategoryBarChart(_Chart):
         return QSize(520, max(120, self.ROW * len(self.items) + 40))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.fillRect(self.rect(), Qt.GlobalColor.white)
-        self._tips = []
-        if not self.items:
-            self._draw_empty(painter)
+        begun = self._begin_paint(bool(self.items))
+        if begun is None:
             return
-        font = self.chart_font()
-        painter.setFont(font)
-        metrics = QFontMetricsF(font)
+        painter, metrics = begun
         line = metrics.height()
         labels_width = min(
             max(metrics.horizontalAdvance(name) for name, _n in self.items) + 10, self.width() * 0.45
