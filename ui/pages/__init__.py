@@ -38,13 +38,18 @@ class Page(QWidget):
     def refresh(self) -> None:
         """Reload what the page shows from the database (called each time the page is opened)."""
 
-    def heading_with_year(self) -> QHBoxLayout:
-        """The page title with a 年度 selector (self.year, this year by default) that refreshes the page."""
+    def heading_bar(self, title: str | None = None) -> QHBoxLayout:
+        """The page title (``TITLE`` unless given) at the left of a row; what is added next goes to the right."""
         top = QHBoxLayout()
-        heading = QLabel(self.TITLE)
+        heading = QLabel(self.TITLE if title is None else title)
         heading.setObjectName("pageHeading")
         top.addWidget(heading)
         top.addStretch(1)
+        return top
+
+    def heading_with_year(self) -> QHBoxLayout:
+        """The page title with a 年度 selector (self.year, this year by default) that refreshes the page."""
+        top = self.heading_bar()
         top.addWidget(QLabel("年度："))
         self.year = QSpinBox()
         self.year.setRange(2015, 2100)

@@ -75,11 +75,7 @@ class AuditPage(Page):
         super().__init__(context)
         layout = QVBoxLayout(self)
 
-        top = QHBoxLayout()
-        heading = QLabel(self.TITLE)
-        heading.setObjectName("pageHeading")
-        top.addWidget(heading)
-        top.addStretch(1)
+        top = self.heading_bar()
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
         top.addWidget(self.count_label)

@@ -63,11 +63,7 @@ class ExchangePage(ExchangeFileActions):
         self.details: PackageDetails | None = None
         context.data_changed.connect(lambda _what: self._mark_stale())
 
-        top = QHBoxLayout()
-        heading = QLabel(self.TITLE)
-        heading.setObjectName("pageHeading")
-        top.addWidget(heading)
-        top.addStretch(1)
+        top = self.heading_bar()
         self.import_button = QPushButton("导入数据包…")
         self.import_button.setToolTip("核验并导入其他部门拷来的数据包（Ctrl+I），可一次选择多个")
         self.export_button = QPushButton("导出数据包…")

@@ -47,11 +47,7 @@ class RegistryPage(Page):
         view = self.VIEW
         layout = QVBoxLayout(self)
 
-        top = QHBoxLayout()
-        heading = QLabel(view.title)
-        heading.setObjectName("pageHeading")
-        top.addWidget(heading)
-        top.addStretch(1)
+        top = self.heading_bar(view.title)
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
         top.addWidget(self.count_label)

@@ -19,7 +19,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -75,11 +74,7 @@ class ReportsPage(ReportExports):
         self.received_senders: tuple[str, ...] = ()  # the senders merged into the county figures
         context.data_changed.connect(lambda _what: self._mark_stale())
 
-        top = QHBoxLayout()
-        heading = QLabel(self.TITLE)
-        heading.setObjectName("pageHeading")
-        top.addWidget(heading)
-        top.addStretch(1)
+        top = self.heading_bar()
         self.refresh_button = QPushButton("重新统计")
         self.refresh_button.setToolTip("重新读取数据并统计（F5）")
         self.xlsx_button = QPushButton("导出 Excel…")
