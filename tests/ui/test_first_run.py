@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QLabel, QWizard
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -202,6 +202,17 @@ def test_starting_empty_asks_for_everything_and_shows_problems_on_their_page(
             assert session.scalar(select(func.count()).select_from(Entity)) == 0
     finally:
         database.close()
+
+
+def test_the_welcome_text_is_plain_and_the_file_line_a_grey_hint(
+    qtbot: QtBot, open_wizards: list[FirstRunWizard], tmp_path: Path
+) -> None:
+    wizard = _wizard(qtbot, open_wizards, tmp_path / "style.db", demo=True)
+    labels = {label.text(): label for label in wizard.currentPage().findChildren(QLabel)}
+    intro = next(label for text, label in labels.items() if text.startswith("这里填写的内容以后都可以"))
+    file_line = next(label for text, label in labels.items() if text.startswith("数据库文件："))
+    assert intro.objectName() != "hint" and intro.wordWrap()
+    assert file_line.objectName() == "hint" and file_line.wordWrap()
 
 
 def test_the_keyboard_walks_the_wizard(

@@ -67,13 +67,13 @@ _NO_ARROW = (
 
 
 def _text(text: str) -> QLabel:
-    label = hint_label(text)
+    label = QLabel(text)
     label.setWordWrap(True)
     return label
 
 
 def _hint(text: str = "", *, alert: bool = False) -> QLabel:
-    label = QLabel(text)
+    label = hint_label(text)
     label.setProperty("alert", alert)
     return label
 
